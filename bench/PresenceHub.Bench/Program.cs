@@ -1,0 +1,2 @@
+Console.WriteLine("usage: bench/run <relay>");
+return 2;

@@ -1,0 +1,8 @@
+var builder = WebApplication.CreateBuilder(args);
+
+var app = builder.Build();
+app.MapGet("/healthz/live", () => Results.Ok());
+app.Run();
+
+/// <summary>Entry point, public so integration tests can host the gateway.</summary>
+public partial class Program;
