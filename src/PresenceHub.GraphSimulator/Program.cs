@@ -1,4 +1,8 @@
+using PresenceHub.GraphSimulator;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddGraphSimulator();
 
 var app = builder.Build();
+app.MapGraphSimulator();
 app.Run();

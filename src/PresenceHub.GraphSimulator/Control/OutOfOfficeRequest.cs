@@ -1,0 +1,4 @@
+namespace PresenceHub.GraphSimulator.Control;
+
+/// <summary>Body of a control API request.</summary>
+internal sealed record OutOfOfficeRequest(bool IsOutOfOffice, string? Message);

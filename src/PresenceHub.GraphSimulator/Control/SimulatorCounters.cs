@@ -1,0 +1,59 @@
+namespace PresenceHub.GraphSimulator.Control;
+
+/// <summary>Thread-safe counters behind <see cref="DeliveryStatistics"/>.</summary>
+internal sealed class SimulatorCounters
+{
+    private long _successfulPosts;
+    private long _deliveredItems;
+    private long _failedPosts;
+    private long _givenUp;
+    private long _droppedByFault;
+    private long _droppedByThrottling;
+    private long _discardedExpired;
+    private long _slowPosts;
+    private long _lifecycleDelivered;
+    private long _handshakes;
+    private long _graphCalls;
+    private long _throttled;
+
+    public void PostSucceeded(int items, int lifecycleItems)
+    {
+        Interlocked.Increment(ref _successfulPosts);
+        Interlocked.Add(ref _deliveredItems, items);
+        Interlocked.Add(ref _lifecycleDelivered, lifecycleItems);
+    }
+
+    public void PostFailed() => Interlocked.Increment(ref _failedPosts);
+
+    public void GaveUp() => Interlocked.Increment(ref _givenUp);
+
+    public void DroppedByFault() => Interlocked.Increment(ref _droppedByFault);
+
+    public void DroppedByThrottling(int items) => Interlocked.Add(ref _droppedByThrottling, items);
+
+    public void DiscardedExpired(int items) => Interlocked.Add(ref _discardedExpired, items);
+
+    public void SlowPost() => Interlocked.Increment(ref _slowPosts);
+
+    public void Handshake() => Interlocked.Increment(ref _handshakes);
+
+    public void GraphCall() => Interlocked.Increment(ref _graphCalls);
+
+    public void Throttled() => Interlocked.Increment(ref _throttled);
+
+    public DeliveryStatistics Snapshot() => new()
+    {
+        SuccessfulPosts = Interlocked.Read(ref _successfulPosts),
+        DeliveredItems = Interlocked.Read(ref _deliveredItems),
+        FailedPosts = Interlocked.Read(ref _failedPosts),
+        GivenUpBatches = Interlocked.Read(ref _givenUp),
+        DroppedByFault = Interlocked.Read(ref _droppedByFault),
+        DroppedByThrottling = Interlocked.Read(ref _droppedByThrottling),
+        DiscardedExpired = Interlocked.Read(ref _discardedExpired),
+        SlowPosts = Interlocked.Read(ref _slowPosts),
+        LifecycleItemsDelivered = Interlocked.Read(ref _lifecycleDelivered),
+        Handshakes = Interlocked.Read(ref _handshakes),
+        GraphCalls = Interlocked.Read(ref _graphCalls),
+        ThrottledCalls = Interlocked.Read(ref _throttled),
+    };
+}

@@ -1,0 +1,3 @@
+namespace PresenceHub.GraphSimulator.Directory;
+
+internal sealed record TenantRecord(string Id, string Domain);

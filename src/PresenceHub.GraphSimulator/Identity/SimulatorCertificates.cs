@@ -1,0 +1,68 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace PresenceHub.GraphSimulator.Identity;
+
+/// <summary>
+/// The simulator's own certificate authority and the TLS server certificate it issues for 127.0.0.1, ::1 and
+/// localhost. Generated at every start; clients trust <see cref="Authority"/> by configuration.
+/// </summary>
+internal sealed class SimulatorCertificates : IDisposable
+{
+    public SimulatorCertificates(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=PresenceHub Graph Simulator CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+
+        using var serverKey = RSA.Create(2048);
+        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        serverRequest.CertificateExtensions.Add(san.Build());
+        serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        serverRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = serverRequest.Create(ca, now.AddDays(-1), now.AddYears(1), serial);
+        using var withKey = issued.CopyWithPrivateKey(serverKey);
+
+        // Reload through PKCS#12 so the TLS stack gets a persisted, exportable key on every platform.
+        ServerCertificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        Authority = X509CertificateLoader.LoadCertificate(ca.Export(X509ContentType.Cert));
+    }
+
+    /// <summary>The CA certificate (public part only).</summary>
+    public X509Certificate2 Authority { get; }
+
+    /// <summary>The TLS server certificate with its private key.</summary>
+    public X509Certificate2 ServerCertificate { get; }
+
+    public string AuthorityPem => Authority.ExportCertificatePem();
+
+    public void WriteAuthorityPem(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            System.IO.Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllText(path, AuthorityPem + "\n");
+    }
+
+    public void Dispose()
+    {
+        Authority.Dispose();
+        ServerCertificate.Dispose();
+    }
+}

@@ -1,0 +1,9 @@
+namespace PresenceHub.GraphSimulator.Subscriptions;
+
+internal enum ResourceKind
+{
+    Presence,
+    Users,
+    User,
+    AppInstallations,
+}
