@@ -1,0 +1,45 @@
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Relay;
+
+/// <summary>
+/// Carries normalized events from ingest to every connector of an organization: durable before publishing returns,
+/// delivered at least once per connector, resumable after a crash or a reconnect to any gateway replica.
+/// </summary>
+/// <remarks>
+/// Ordering: a connector reading with one consumer sees one organization's events in publish order, except around a
+/// coalesce (see <see cref="IRelayFeed"/>) or when several consumers share a connector. Consumers therefore apply an
+/// update only when it <see cref="PresenceUpdate.Supersedes"/> what they hold; versions make redelivery harmless.
+/// </remarks>
+public interface IPresenceRelay
+{
+    /// <summary>
+    /// Stores a batch of updates as the last-known presence and fans out each that is newer than the last-known
+    /// presence of its organization, source and user, in one round trip. Updates are applied in order, so a later
+    /// update of the same user in the batch compares against an earlier one.
+    /// </summary>
+    /// <returns>One outcome per update, in order. When this returns, accepted updates are durable.</returns>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
+    Task<IReadOnlyList<PublishOutcome>> PublishAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken);
+
+    /// <summary>Reads the last-known presence of users of one organization; null for a user with none.</summary>
+    /// <returns>One entry per subject, in order.</returns>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
+        OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a connector's feed. A connector seen for the first time starts with a snapshot of every last-known
+    /// presence of its organization, then follows new events. A connector seen before resumes after its last
+    /// acknowledgement.
+    /// </summary>
+    /// <param name="connector">The organization and connector the feed belongs to.</param>
+    /// <param name="consumer">
+    /// A stable name of the connector instance reading (letters, digits, '-', '_', '.'; at most 64). Reopening
+    /// with the same name redelivers that instance's unacknowledged events at once; those of another instance are
+    /// reclaimed once they have been idle for the configured reclaim time.
+    /// </param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken);
+}

@@ -1,0 +1,28 @@
+namespace PresenceHub.Gateway.Relay;
+
+/// <summary>
+/// The type of a relay event: a lowercase token stored with each entry. Kinds other than those defined here may be
+/// read from entries written by a newer gateway; they are delivered with no payload so an older reader skips them.
+/// </summary>
+public readonly record struct RelayEventKind
+{
+    private readonly string? _token;
+
+    private RelayEventKind(string token) => _token = token;
+
+    /// <summary>The token stored with the event.</summary>
+    public string Token => _token ?? "unknown";
+
+    /// <summary>A user's presence changed.</summary>
+    public static RelayEventKind Presence { get; } = new("presence");
+
+    /// <summary>Restores a kind from its stored token.</summary>
+    public static RelayEventKind FromToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return token == Presence.Token ? Presence : new RelayEventKind(token);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Token;
+}
