@@ -88,6 +88,12 @@ public sealed class GraphSimulator : IAsyncDisposable
     }
 
     /// <summary>
+    /// Creates a self-signed CA certificate with its private key. Pass it as
+    /// <see cref="GraphSimulatorOptions.CertificateAuthority"/> to let several simulators (or restarts) share one CA.
+    /// </summary>
+    public static X509Certificate2 CreateCertificateAuthority() => SimulatorCertificates.CreateAuthority(TimeProvider.System.GetUtcNow());
+
+    /// <summary>
     /// A handler that trusts exactly the simulator's CA for server certificates (no global trust change, no disabled
     /// validation). Use it for HttpClient, Azure.Identity's <c>HttpClientTransport</c> or the Graph client.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PresenceHub.GraphSimulator.Control;
@@ -42,7 +43,7 @@ internal static class GraphSimulatorExtensions
             return new SimulatorClock(sp.GetRequiredService<TimeProvider>(), o.FreezeClock, o.ClockStart);
         });
 
-        var certificates = new SimulatorCertificates(TimeProvider.System);
+        var certificates = new SimulatorCertificates(TimeProvider.System, options?.CertificateAuthority ?? LoadOrCreateAuthority(builder.Configuration));
         services.TryAddSingleton(_ => certificates);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificates.ServerCertificate));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -81,6 +82,35 @@ internal static class GraphSimulatorExtensions
         services.AddSimulatorIdentity();
         services.AddHostedService<SimulatorHost>();
         return builder;
+    }
+
+    /// <summary>Process mode: reuse the CA kept at CaCertificatePath + CaKeyPath, or create one and keep it there.</summary>
+    private static X509Certificate2? LoadOrCreateAuthority(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(GraphSimulatorOptions.SectionName);
+        var certificatePath = section[nameof(GraphSimulatorOptions.CaCertificatePath)];
+        var keyPath = section[nameof(GraphSimulatorOptions.CaKeyPath)];
+        if (string.IsNullOrEmpty(certificatePath) || string.IsNullOrEmpty(keyPath))
+        {
+            return null;
+        }
+
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+
+        var authority = SimulatorCertificates.CreateAuthority(TimeProvider.System.GetUtcNow());
+        var folder = Path.GetDirectoryName(Path.GetFullPath(keyPath));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            System.IO.Directory.CreateDirectory(folder);
+        }
+
+        using var key = authority.GetRSAPrivateKey()!;
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        return authority;
     }
 
     public static IEndpointRouteBuilder MapGraphSimulator(this IEndpointRouteBuilder endpoints)

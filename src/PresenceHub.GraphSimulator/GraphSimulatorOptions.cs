@@ -18,6 +18,19 @@ public sealed class GraphSimulatorOptions
     public string? CaCertificatePath { get; set; }
 
     /// <summary>
+    /// A CA certificate with its private key to issue the TLS certificate from, instead of generating one (so a test
+    /// run or a demo can trust one CA across restarts). In process mode, see <see cref="CaKeyPath"/>.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? CertificateAuthority { get; set; }
+
+    /// <summary>
+    /// Process mode: where the CA's private key (PKCS#8 PEM) is kept. When both this file and
+    /// <see cref="CaCertificatePath"/> exist at start, that CA is reused; otherwise a new CA is generated and both are
+    /// written. Default: none (a new CA every start, key kept in memory only).
+    /// </summary>
+    public string? CaKeyPath { get; set; }
+
+    /// <summary>
     /// Freeze the simulator clock: it moves only when advanced through the control API. Default false (the clock
     /// follows real time plus every advance).
     /// </summary>

@@ -51,7 +51,13 @@ internal sealed record Jwt(JsonObject Header, JsonObject Payload, byte[] Signing
 
     public string? Claim(string name) => Payload[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    public long? NumericClaim(string name) => Payload[name] is JsonValue v && v.TryGetValue<long>(out var l) ? l : null;
+    /// <summary>A NumericDate claim; MSAL writes them in client assertions as JSON strings, so both forms are read.</summary>
+    public long? NumericClaim(string name) => Payload[name] switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) => p,
+        _ => null,
+    };
 
     public string? HeaderValue(string name) => Header[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

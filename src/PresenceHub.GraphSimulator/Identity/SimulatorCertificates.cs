@@ -10,15 +10,25 @@ namespace PresenceHub.GraphSimulator.Identity;
 /// </summary>
 internal sealed class SimulatorCertificates : IDisposable
 {
-    public SimulatorCertificates(TimeProvider clock)
+    /// <param name="clock">Clock for validity periods.</param>
+    /// <param name="authority">A CA with its private key to issue from; null generates a fresh one.</param>
+    public SimulatorCertificates(TimeProvider clock, X509Certificate2? authority)
     {
         var now = clock.GetUtcNow();
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=PresenceHub Graph Simulator CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        X509Certificate2 ca;
+        if (authority is not null)
+        {
+            if (!authority.HasPrivateKey)
+            {
+                throw new ArgumentException("The certificate authority needs its private key.", nameof(authority));
+            }
+
+            ca = authority;
+        }
+        else
+        {
+            ca = CreateAuthority(now);
+        }
 
         using var serverKey = RSA.Create(2048);
         var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -33,12 +43,29 @@ internal sealed class SimulatorCertificates : IDisposable
         serverRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var issued = serverRequest.Create(ca, now.AddDays(-1), now.AddYears(1), serial);
+        var notAfter = now.AddYears(1) < ca.NotAfter ? now.AddYears(1) : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        using var issued = serverRequest.Create(ca, now.AddDays(-1), notAfter, serial);
         using var withKey = issued.CopyWithPrivateKey(serverKey);
 
         // Reload through PKCS#12 so the TLS stack gets a persisted, exportable key on every platform.
         ServerCertificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
         Authority = X509CertificateLoader.LoadCertificate(ca.Export(X509ContentType.Cert));
+        if (authority is null)
+        {
+            ca.Dispose();
+        }
+    }
+
+    /// <summary>Creates a self-signed CA certificate with its private key, usable as <see cref="GraphSimulatorOptions.CertificateAuthority"/>.</summary>
+    public static X509Certificate2 CreateAuthority(DateTimeOffset now)
+    {
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=PresenceHub Graph Simulator CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var created = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>The CA certificate (public part only).</summary>

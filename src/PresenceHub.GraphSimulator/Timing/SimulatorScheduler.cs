@@ -14,6 +14,7 @@ internal sealed partial class SimulatorScheduler : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private long _order;
+    private int _disposed;
     private Task? _loop;
 
     public SimulatorScheduler(SimulatorClock clock, TimeProvider real, ILogger<SimulatorScheduler> logger)
@@ -116,6 +117,11 @@ internal sealed partial class SimulatorScheduler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _clock.Advanced -= Wake;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)

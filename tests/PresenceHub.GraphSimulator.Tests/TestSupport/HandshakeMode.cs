@@ -1,0 +1,8 @@
+namespace PresenceHub.GraphSimulator.Tests.TestSupport;
+
+internal enum HandshakeMode
+{
+    Echo,
+    WrongToken,
+    ServerError,
+}
