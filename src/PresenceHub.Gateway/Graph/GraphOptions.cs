@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PresenceHub.Gateway.Graph;
+
+/// <summary>How the gateway reaches Microsoft Graph and Entra ID, and how Graph reaches the gateway.</summary>
+public sealed class GraphOptions : IValidatableObject
+{
+    public const string SectionName = "Graph";
+
+    /// <summary>The application (client) id of PresenceHub's app registration.</summary>
+    [Required]
+    public Guid ClientId { get; set; }
+
+    /// <summary>The app's client secret; set this or <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>A PEM or PFX file with the app's client certificate and private key; set this or <see cref="ClientSecret"/>.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The password of a PFX <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>Entra ID's authority host. Only a sovereign cloud or the Graph simulator changes it.</summary>
+    [Required]
+    public Uri AuthorityHost { get; set; } = new("https://login.microsoftonline.com/");
+
+    /// <summary>Graph's base URL, with the version segment.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("https://graph.microsoft.com/v1.0/");
+
+    /// <summary>
+    /// Where the signing keys of Graph's validation tokens are published. Defaults to the common OpenID
+    /// configuration under <see cref="AuthorityHost"/>.
+    /// </summary>
+    public Uri? ValidationTokenMetadataUrl { get; set; }
+
+    /// <summary>
+    /// A PEM file of certificate authorities to trust for Graph and Entra ID in addition to none: set only for the
+    /// Graph simulator, whose certificate is self-issued. Certificate validation is never turned off.
+    /// </summary>
+    public string? TrustedCaCertificatePath { get; set; }
+
+    /// <summary>The public HTTPS URL Graph posts change notifications to (this gateway's <c>/graph/notifications</c>).</summary>
+    public Uri? NotificationUrl { get; set; }
+
+    /// <summary>The public HTTPS URL Graph posts lifecycle notifications to (this gateway's <c>/graph/lifecycle</c>).</summary>
+    public Uri? LifecycleNotificationUrl { get; set; }
+
+    /// <summary>Certificates that decrypt rich notifications. The first encrypts new subscriptions; the others still decrypt during a rotation.</summary>
+    [MinLength(1, ErrorMessage = "Graph:EncryptionCertificates needs at least one certificate (Id and Path) to decrypt rich presence notifications.")]
+    public List<EncryptionCertificateOptions> EncryptionCertificates { get; set; } = [];
+
+    /// <summary>Largest notification body accepted, in bytes.</summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public int MaxNotificationBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The validation-token metadata URL in effect.</summary>
+    public Uri EffectiveValidationTokenMetadataUrl =>
+        ValidationTokenMetadataUrl ?? new Uri(AuthorityHost, "common/.well-known/openid-configuration");
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(ClientSecret) == string.IsNullOrEmpty(ClientCertificatePath))
+        {
+            yield return new ValidationResult(
+                "Set exactly one of Graph:ClientSecret and Graph:ClientCertificatePath.",
+                [nameof(ClientSecret), nameof(ClientCertificatePath)]);
+        }
+
+        if (AuthorityHost is { Scheme: not "https" })
+        {
+            yield return new ValidationResult("Graph:AuthorityHost must be an https URL.", [nameof(AuthorityHost)]);
+        }
+
+        for (var i = 0; i < EncryptionCertificates.Count; i++)
+        {
+            var certificate = EncryptionCertificates[i];
+            if (string.IsNullOrWhiteSpace(certificate.Id) || certificate.Id.Length > 128)
+            {
+                yield return new ValidationResult($"Graph:EncryptionCertificates:{i}:Id must be 1 to 128 characters.", [nameof(EncryptionCertificates)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(certificate.Path))
+            {
+                yield return new ValidationResult($"Graph:EncryptionCertificates:{i}:Path must name a PEM or PFX file.", [nameof(EncryptionCertificates)]);
+            }
+        }
+
+        if (EncryptionCertificates.Select(c => c.Id).Distinct(StringComparer.Ordinal).Count() != EncryptionCertificates.Count)
+        {
+            yield return new ValidationResult("Graph:EncryptionCertificates ids must be unique.", [nameof(EncryptionCertificates)]);
+        }
+    }
+}

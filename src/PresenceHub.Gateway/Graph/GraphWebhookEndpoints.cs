@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Graph.Models;
+using Microsoft.Kiota.Serialization.Json;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway.Graph;
+
+/// <summary>
+/// The endpoints Graph posts to. Change notifications are answered 202 only once their events are durable in the
+/// relay, 503 when they are not (Graph then retries for up to four hours), and 202 for anything forged, so a probe
+/// learns nothing. The validation handshake echoes the token as text/plain. No Graph call happens on this path.
+/// </summary>
+internal static class GraphWebhookEndpoints
+{
+    public const string NotificationsPath = "/graph/notifications";
+    public const string LifecyclePath = "/graph/lifecycle";
+
+    private static readonly JsonParseNodeFactory ParseNodes = new();
+
+    public static IEndpointRouteBuilder MapGraphWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(NotificationsPath, ReceiveNotificationsAsync).ExcludeFromDescription();
+        endpoints.MapPost(LifecyclePath, ReceiveLifecycleAsync).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveNotificationsAsync(
+        HttpContext context,
+        ChangeNotificationProcessor processor,
+        IPresenceRelay relay,
+        GraphIngestMetrics metrics,
+        IOptions<GraphOptions> options,
+        ILogger<ChangeNotificationProcessor> logger)
+    {
+        if (ValidationHandshake(context) is { } handshake)
+        {
+            return handshake;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        if (collection is null)
+        {
+            metrics.Rejected("malformed", 1);
+            return Results.Problem("The body is not a Graph change notification collection.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var batch = await processor.ProcessAsync(collection, context.RequestAborted).ConfigureAwait(false);
+        foreach (var (reason, count) in batch.Rejected)
+        {
+            metrics.Rejected(reason, count);
+        }
+
+        if (batch.Presence.Count > 0)
+        {
+            try
+            {
+                await relay.PublishAsync(batch.Presence, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (RelayUnavailableException ex)
+            {
+                GraphIngestLog.RelayUnavailable(logger, batch.Presence.Count, ex);
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+        }
+
+        metrics.Accepted(batch.Presence.Count, Stopwatch.GetElapsedTime(started));
+        return Results.Accepted();
+    }
+
+    private static async Task<IResult> ReceiveLifecycleAsync(
+        HttpContext context,
+        LifecycleEventQueue queue,
+        IOptions<GraphOptions> options,
+        GraphIngestMetrics metrics)
+    {
+        if (ValidationHandshake(context) is { } handshake)
+        {
+            return handshake;
+        }
+
+        var collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        if (collection is null)
+        {
+            metrics.Rejected("malformed", 1);
+            return Results.Problem("The body is not a Graph lifecycle notification collection.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // Checked and acted on off the request path: the subscription's owner token and Graph are needed to renew.
+        foreach (var notification in collection.Value ?? [])
+        {
+            if (!queue.TryEnqueue(notification))
+            {
+                metrics.Rejected("lifecycle-queue-full", 1);
+            }
+        }
+
+        return Results.Accepted();
+    }
+
+    /// <summary>Graph's handshake: echo the URL-decoded token as plain text, never as markup.</summary>
+    private static IResult? ValidationHandshake(HttpContext context)
+    {
+        if (!context.Request.Query.TryGetValue("validationToken", out var token))
+        {
+            return null;
+        }
+
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        var value = token.ToString();
+        return value.Length is 0 or > 1024
+            ? Results.BadRequest()
+            : Results.Text(value, "text/plain; charset=utf-8", statusCode: (int)HttpStatusCode.OK);
+    }
+
+    private static async Task<ChangeNotificationCollection?> ReadAsync(HttpContext context, int maxBytes)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        if (context.Request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+            if (body.Length > maxBytes)
+            {
+                return null;
+            }
+
+            body.Position = 0;
+            var root = await ParseNodes.GetRootParseNodeAsync("application/json", body, context.RequestAborted).ConfigureAwait(false);
+            return root.GetObjectValue(ChangeNotificationCollection.CreateFromDiscriminatorValue);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Graph;
+
+/// <summary>What a webhook POST contained once every notification was checked.</summary>
+internal sealed class NotificationBatch
+{
+    /// <summary>Presence updates that passed every check, in the order received.</summary>
+    public List<PresenceUpdate> Presence { get; } = [];
+
+    /// <summary>Users whose profile changed (organization, user id).</summary>
+    public List<(OrganizationId Organization, string UserId)> ProfileChanges { get; } = [];
+
+    /// <summary>Users whose Teams app installation changed (organization, installation resource).</summary>
+    public List<(OrganizationId Organization, string Resource)> InstallationChanges { get; } = [];
+
+    /// <summary>Notifications dropped, by reason (unknown-subscription, client-state, validation-token, ...).</summary>
+    public Dictionary<string, int> Rejected { get; } = new(StringComparer.Ordinal);
+
+    public void Reject(string reason, int count = 1) =>
+        Rejected[reason] = Rejected.GetValueOrDefault(reason) + count;
+}
