@@ -1,6 +1,6 @@
 namespace PresenceHub.GraphSimulator.Tests.TestSupport;
 
-internal enum HandshakeMode
+public enum HandshakeMode
 {
     Echo,
     WrongToken,

@@ -26,6 +26,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public HandshakeMode Handshake { get; set; } = HandshakeMode.Echo;
 
+    /// <summary>A path whose handshakes always fail with 500, whatever <see cref="Handshake"/> says.</summary>
+    public string? FailHandshakeOnPath { get; set; }
+
     /// <summary>Decides the status of a notification POST; default 202.</summary>
     public Func<ReceivedPost, int> Respond { get; set; } = _ => 202;
 
@@ -49,7 +52,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             if (!string.IsNullOrEmpty(token))
             {
                 Interlocked.Increment(ref receiver._handshakes);
-                return receiver.Handshake switch
+                return (path == receiver.FailHandshakeOnPath ? HandshakeMode.ServerError : receiver.Handshake) switch
                 {
                     HandshakeMode.Echo => Results.Text(token, "text/plain", statusCode: 200),
                     HandshakeMode.WrongToken => Results.Text("not-the-token", "text/plain", statusCode: 200),
