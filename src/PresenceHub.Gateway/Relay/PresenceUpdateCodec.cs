@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text.Json;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Relay;
+
+/// <summary>
+/// The compact JSON a presence update is stored as, in the event stream and as last-known presence. The organization
+/// is not written: every key it is stored under carries it.
+/// </summary>
+internal static class PresenceUpdateCodec
+{
+    public static byte[] Encode(PresenceUpdate update)
+    {
+        var buffer = new ArrayBufferWriter<byte>(192);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("u"u8, update.UserId);
+            json.WriteString("s"u8, update.Source.Id);
+            json.WriteString("a"u8, update.State.Availability.Value);
+            json.WriteString("c"u8, update.State.Activity.Value);
+            if (update.State.StatusMessage is { } message)
+            {
+                json.WriteString("m"u8, message.Content);
+                if (message.Expiry is { } expiry)
+                {
+                    json.WriteNumber("mx"u8, expiry.UtcTicks);
+                }
+            }
+
+            if (update.State.OutOfOffice is { } outOfOffice)
+            {
+                json.WriteBoolean("oo"u8, outOfOffice.IsOutOfOffice);
+                if (outOfOffice.Message is { } reply)
+                {
+                    json.WriteString("om"u8, reply);
+                }
+            }
+
+            json.WriteString("v"u8, update.Version.Stamp);
+            if (update.Origin != update.Source)
+            {
+                json.WriteString("g"u8, update.Origin.Id);
+            }
+
+            json.WriteNumber("t"u8, update.ObservedAt.UtcTicks);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <exception cref="FormatException">The bytes are not an encoded update.</exception>
+    public static PresenceUpdate Decode(OrganizationId organization, ReadOnlySpan<byte> utf8)
+    {
+        string? user = null, source = null, availability = null, activity = null, message = null, reply = null;
+        string? version = null, origin = null;
+        long? messageExpiry = null, observedAt = null;
+        bool? outOfOffice = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                switch (name)
+                {
+                    case [(byte)'u']: user = reader.GetString(); break;
+                    case [(byte)'s']: source = reader.GetString(); break;
+                    case [(byte)'a']: availability = reader.GetString(); break;
+                    case [(byte)'c']: activity = reader.GetString(); break;
+                    case [(byte)'m']: message = reader.GetString(); break;
+                    case [(byte)'m', (byte)'x']: messageExpiry = reader.GetInt64(); break;
+                    case [(byte)'o', (byte)'o']: outOfOffice = reader.GetBoolean(); break;
+                    case [(byte)'o', (byte)'m']: reply = reader.GetString(); break;
+                    case [(byte)'v']: version = reader.GetString(); break;
+                    case [(byte)'g']: origin = reader.GetString(); break;
+                    case [(byte)'t']: observedAt = reader.GetInt64(); break;
+                    default: reader.Skip(); break;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("A relay entry is not a presence update.", e);
+        }
+
+        if (user is null || source is null || version is null || observedAt is null)
+        {
+            throw new FormatException("A relay entry lacks the user, source, version or time of a presence update.");
+        }
+
+        var sourcePlatform = Platform.Parse(source);
+        var state = new PresenceState(
+            Availability.Parse(availability),
+            Activity.Parse(activity),
+            message is null ? null : new StatusMessage(message, messageExpiry is { } x ? new DateTimeOffset(x, TimeSpan.Zero) : null),
+            outOfOffice is { } isOut ? new OutOfOfficeSettings(isOut, reply) : null);
+        return new PresenceUpdate(
+            organization,
+            user,
+            sourcePlatform,
+            state,
+            PresenceVersion.Parse(version),
+            origin is null ? sourcePlatform : Platform.Parse(origin),
+            new DateTimeOffset(observedAt.Value, TimeSpan.Zero));
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PresenceHub.Presence;
+using StackExchange.Redis;
+
+namespace PresenceHub.Gateway.Relay;
+
+/// <summary>
+/// The relay on Redis (standalone or cluster), shared by every gateway replica. See <see cref="RedisRelayKeys"/>
+/// for the layout. Publishing runs one script per organization, all pipelined in one round trip; a connector is a
+/// consumer group, so events stay pending until it acknowledges them, whichever replica it reads through.
+/// </summary>
+internal sealed class RedisPresenceRelay : IPresenceRelay
+{
+    /// <summary>Most updates per publish script, so one script never holds Redis for long.</summary>
+    private const int ScriptBatch = 256;
+
+    private readonly RedisRelayConnection _connection;
+    private readonly RedisRelayWakeups _wakeups;
+
+    public RedisPresenceRelay(
+        RedisRelayConnection connection,
+        IOptions<RelayOptions> options,
+        TimeProvider time,
+        RelayTelemetry telemetry,
+        ILogger<RedisPresenceRelay> logger)
+    {
+        _connection = connection;
+        Options = options.Value;
+        Time = time;
+        Telemetry = telemetry;
+        Logger = logger;
+        Keys = new RedisRelayKeys(Options.KeyPrefix);
+        _wakeups = new RedisRelayWakeups(connection, Keys);
+    }
+
+    internal RelayOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal RelayTelemetry Telemetry { get; }
+
+    internal ILogger Logger { get; }
+
+    internal RedisRelayKeys Keys { get; }
+
+    public async Task<IReadOnlyList<PublishOutcome>> PublishAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcomes = new PublishOutcome[updates.Count];
+        if (updates.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var (traceParent, traceState) = RelayTelemetry.CurrentTraceContext();
+        var minId = Options.RetentionMaxAge is { } age
+            ? (Time.GetUtcNow() - age).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
+            : string.Empty;
+        var maxLength = Options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            var calls = new List<(int[] Indexes, Task<RedisResult> Result)>();
+            foreach (var organization in updates.Select((u, i) => (Update: u ?? throw new ArgumentException("A batch holds no null updates.", nameof(updates)), Index: i))
+                         .GroupBy(x => x.Update.Organization))
+            {
+                foreach (var chunk in organization.Chunk(ScriptBatch))
+                {
+                    var keys = new RedisKey[chunk.Length + 2];
+                    var values = new RedisValue[6 + (chunk.Length * 3)];
+                    keys[0] = Keys.Stream(organization.Key);
+                    keys[1] = Keys.Users(organization.Key);
+                    values[0] = maxLength;
+                    values[1] = minId;
+                    values[2] = traceParent ?? string.Empty;
+                    values[3] = traceState ?? string.Empty;
+                    values[4] = RelayEventKind.Presence.Token;
+                    values[5] = Keys.Wake(organization.Key).ToString();
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        var update = chunk[i].Update;
+                        var member = RedisRelayKeys.Member(PresenceSubject.Of(update));
+                        keys[i + 2] = Keys.LastKnown(organization.Key, member);
+                        values[6 + (i * 3)] = update.Version.Stamp;
+                        values[7 + (i * 3)] = PresenceUpdateCodec.Encode(update);
+                        values[8 + (i * 3)] = member;
+                    }
+
+                    calls.Add((chunk.Select(x => x.Index).ToArray(), database.ScriptEvaluateAsync(RedisRelayScripts.Publish, keys, values)));
+                }
+            }
+
+            foreach (var (indexes, result) in calls)
+            {
+                var results = (RedisResult[])(await result.ConfigureAwait(false))!;
+                for (var i = 0; i < indexes.Length; i++)
+                {
+                    outcomes[indexes[i]] = ((string?)results[i]) switch
+                    {
+                        "a" => PublishOutcome.Accepted,
+                        "d" => PublishOutcome.Duplicate,
+                        _ => PublishOutcome.Stale,
+                    };
+                }
+            }
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            Telemetry.Unavailable.Add(1);
+            throw RedisRelayFailures.Unavailable(e);
+        }
+
+        Telemetry.RecordOutcomes(outcomes);
+        Telemetry.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return outcomes;
+    }
+
+    public async Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
+        OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            var reads = subjects
+                .Select(s => database.HashGetAsync(Keys.LastKnown(organization, RedisRelayKeys.Member(s)), "d"))
+                .ToArray();
+            var values = await Task.WhenAll(reads).ConfigureAwait(false);
+            return values.Select(v => v.IsNull ? null : PresenceUpdateCodec.Decode(organization, (byte[])v!)).ToArray();
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            Telemetry.Unavailable.Add(1);
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
+    public async Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken)
+    {
+        if (connector.ConnectorId is null)
+        {
+            throw new ArgumentException("The connector feed id is not initialized.", nameof(connector));
+        }
+
+        if (!ConnectorFeedId.IsValidName(consumer))
+        {
+            throw new ArgumentException("A consumer name is 1 to 64 letters, digits, '-', '_' or '.'.", nameof(consumer));
+        }
+
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            await database.ScriptEvaluateAsync(
+                RedisRelayScripts.Open,
+                [Keys.Stream(connector.Organization), Keys.Snapshot(connector)],
+                [connector.ConnectorId, InMemoryPresenceRelay.NewMark()]).ConfigureAwait(false);
+            var signal = new FeedSignal(Time);
+            await _wakeups.AddAsync(connector.Organization, signal).ConfigureAwait(false);
+            RelayLog.FeedOpened(Logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
+            return new RedisRelayFeed(this, database, connector, consumer, signal);
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            Telemetry.Unavailable.Add(1);
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
+    internal Task CloseFeedAsync(ConnectorFeedId connector, FeedSignal signal) => _wakeups.RemoveAsync(connector.Organization, signal);
+}

@@ -1,0 +1,138 @@
+namespace PresenceHub.Gateway.Relay;
+
+/// <summary>The Lua scripts of <see cref="RedisPresenceRelay"/>. Each touches the keys of one organization only.</summary>
+internal static class RedisRelayScripts
+{
+    /// <summary>
+    /// Publishes updates of one organization. KEYS: stream, users set, then one last-known key per update.
+    /// ARGV: maxlen, minid ('' for none), traceparent, tracestate, kind, wake channel, then version, payload, member
+    /// per update. Returns 'a' (accepted), 'd' (duplicate) or 's' (stale) per update. Versions compare byte by byte:
+    /// Lua's own string comparison follows the server's collation locale.
+    /// </summary>
+    public const string Publish = """
+        local function compare(a, b)
+          if a == b then return 0 end
+          local n = math.min(#a, #b)
+          for i = 1, n do
+            local x, y = string.byte(a, i), string.byte(b, i)
+            if x ~= y then
+              if x < y then return -1 else return 1 end
+            end
+          end
+          if #a < #b then return -1 else return 1 end
+        end
+        local fields = {'k', ARGV[5], 'd', ''}
+        if ARGV[3] ~= '' then
+          table.insert(fields, 'tp')
+          table.insert(fields, ARGV[3])
+          if ARGV[4] ~= '' then
+            table.insert(fields, 'ts')
+            table.insert(fields, ARGV[4])
+          end
+        end
+        local results = {}
+        local accepted = 0
+        for i = 1, #KEYS - 2 do
+          local base = 6 + (i - 1) * 3
+          local version = ARGV[base + 1]
+          local current = redis.call('HGET', KEYS[i + 2], 'v')
+          local order = 1
+          if current then order = compare(version, current) end
+          if order > 0 then
+            redis.call('HSET', KEYS[i + 2], 'v', version, 'd', ARGV[base + 2])
+            if not current then redis.call('SADD', KEYS[2], ARGV[base + 3]) end
+            fields[4] = ARGV[base + 2]
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+            results[i] = 'a'
+            accepted = accepted + 1
+          elseif order == 0 then
+            results[i] = 'd'
+          else
+            results[i] = 's'
+          end
+        end
+        if accepted > 0 then
+          if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
+          redis.call('SPUBLISH', ARGV[6], '')
+        end
+        return results
+        """;
+
+    /// <summary>
+    /// Creates a connector's consumer group at the end of the stream and starts its first snapshot; nothing when the
+    /// group exists. KEYS: stream, snapshot. ARGV: group, mark. Returns 1 when created.
+    /// </summary>
+    public const string Open = """
+        local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM')
+        if type(created) == 'table' and created.err then
+          if string.find(created.err, 'BUSYGROUP', 1, true) then return 0 end
+          return redis.error_reply(created.err)
+        end
+        redis.call('HSET', KEYS[2], 'mark', ARGV[2], 'cursor', '0')
+        return 1
+        """;
+
+    /// <summary>
+    /// Coalesces a connector's backlog when it is more than the lag bound behind, or retention dropped events it
+    /// had not read, or when forced (retention dropped events it had not acknowledged): moves the group to the end,
+    /// acknowledges everything pending and starts a snapshot. KEYS: stream, snapshot. ARGV: group, lag bound,
+    /// force ('1'/'0'), mark. Returns the reason, or 0 when the backlog is within bounds.
+    /// </summary>
+    public const string Coalesce = """
+        local function field(t, name)
+          for i = 1, #t, 2 do
+            if t[i] == name then return t[i + 1] end
+          end
+          return nil
+        end
+        local reason = nil
+        if ARGV[3] == '1' then reason = 'trimmed-pending' end
+        if not reason then
+          local group = nil
+          for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+            if field(g, 'name') == ARGV[1] then group = g break end
+          end
+          if not group then return 0 end
+          local lag = field(group, 'lag')
+          local read = field(group, 'entries-read')
+          if not lag or not read then
+            reason = 'lag-unknown'
+          elseif tonumber(lag) > tonumber(ARGV[2]) then
+            reason = 'lag'
+          else
+            local info = redis.call('XINFO', 'STREAM', KEYS[1])
+            if tonumber(field(info, 'entries-added')) - tonumber(field(info, 'length')) > tonumber(read) then
+              reason = 'trimmed'
+            end
+          end
+        end
+        if not reason then return 0 end
+        local info = redis.call('XINFO', 'STREAM', KEYS[1])
+        redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], field(info, 'last-generated-id'), 'ENTRIESREAD', field(info, 'entries-added'))
+        while true do
+          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1000)
+          if #pending == 0 then break end
+          local ids = {}
+          for i, p in ipairs(pending) do ids[i] = p[1] end
+          redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+        end
+        redis.call('HSET', KEYS[2], 'mark', ARGV[4], 'cursor', '0')
+        return reason
+        """;
+
+    /// <summary>
+    /// Advances a snapshot past an acknowledged page if it is still at that page. KEYS: snapshot. ARGV: mark,
+    /// cursor, next ('0' ends the snapshot). Returns 1 when advanced.
+    /// </summary>
+    public const string AdvanceSnapshot = """
+        if redis.call('HGET', KEYS[1], 'mark') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'cursor') ~= ARGV[2] then
+          return 0
+        end
+        if ARGV[3] == '0' then
+          redis.call('DEL', KEYS[1])
+        else
+          redis.call('HSET', KEYS[1], 'cursor', ARGV[3])
+        end
+        return 1
+        """;
+}
