@@ -21,6 +21,9 @@ public sealed record DeliveryStatistics
     /// <summary>Items dropped by slow-endpoint throttling.</summary>
     public long DroppedByThrottling { get; init; }
 
+    /// <summary>Times a batch was held back because slow-endpoint throttling delayed its endpoint.</summary>
+    public long DeferredByThrottling { get; init; }
+
     /// <summary>Items discarded because their subscription had expired or was deleted before delivery.</summary>
     public long DiscardedExpired { get; init; }
 

@@ -10,6 +10,7 @@ internal sealed class SimulatorCounters
     private long _droppedByFault;
     private long _droppedByThrottling;
     private long _discardedExpired;
+    private long _deferred;
     private long _slowPosts;
     private long _lifecycleDelivered;
     private long _handshakes;
@@ -33,6 +34,8 @@ internal sealed class SimulatorCounters
 
     public void DiscardedExpired(int items) => Interlocked.Add(ref _discardedExpired, items);
 
+    public void Deferred() => Interlocked.Increment(ref _deferred);
+
     public void SlowPost() => Interlocked.Increment(ref _slowPosts);
 
     public void Handshake() => Interlocked.Increment(ref _handshakes);
@@ -50,6 +53,7 @@ internal sealed class SimulatorCounters
         DroppedByFault = Interlocked.Read(ref _droppedByFault),
         DroppedByThrottling = Interlocked.Read(ref _droppedByThrottling),
         DiscardedExpired = Interlocked.Read(ref _discardedExpired),
+        DeferredByThrottling = Interlocked.Read(ref _deferred),
         SlowPosts = Interlocked.Read(ref _slowPosts),
         LifecycleItemsDelivered = Interlocked.Read(ref _lifecycleDelivered),
         Handshakes = Interlocked.Read(ref _handshakes),

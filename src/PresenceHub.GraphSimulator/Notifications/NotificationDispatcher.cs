@@ -91,6 +91,7 @@ internal sealed partial class NotificationDispatcher(
                 if (!queue.WakeScheduled)
                 {
                     queue.WakeScheduled = true;
+                    counters.Deferred();
                     scheduler.Schedule(until, () =>
                     {
                         lock (_gate)

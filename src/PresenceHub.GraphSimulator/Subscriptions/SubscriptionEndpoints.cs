@@ -232,7 +232,7 @@ internal sealed class SubscriptionEndpoints(
             return AppOnlyPresence(context, "Reauthorize");
         }
 
-        lifecycle.Track(subscription);
+        // Reauthorizing keeps the expiry, so the notice already scheduled for it stays the only one.
         return Results.NoContent();
     }
 
