@@ -80,5 +80,5 @@ public sealed class GraphSimulatorOptions
     public int PresenceReadLimitPer30Seconds { get; set; } = 1500;
 
     /// <summary>Tenants (with their apps and users) registered at start.</summary>
-    public IList<SimulatedTenant> Tenants { get; } = [];
+    public IList<SimulatedTenant> Tenants { get; set; } = [];
 }

@@ -21,11 +21,11 @@ public sealed class SimulatedApp
     public string? IdentifierUri { get; set; }
 
     /// <summary>Granted application permissions (app roles on Graph), e.g. <c>Presence.ReadWrite.All</c>.</summary>
-    public IList<string> ApplicationPermissions { get; } = [];
+    public IList<string> ApplicationPermissions { get; set; } = [];
 
     /// <summary>
     /// Consented delegated permissions, granted for <c>.default</c> on-behalf-of requests.
     /// Default when empty: Presence.Read.All, Presence.ReadWrite, User.Read, User.ReadBasic.All.
     /// </summary>
-    public IList<string> DelegatedPermissions { get; } = [];
+    public IList<string> DelegatedPermissions { get; set; } = [];
 }

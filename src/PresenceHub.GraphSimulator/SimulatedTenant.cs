@@ -10,8 +10,8 @@ public sealed class SimulatedTenant
     public string Domain { get; set; } = "";
 
     /// <summary>App registrations of the tenant.</summary>
-    public IList<SimulatedApp> Apps { get; } = [];
+    public IList<SimulatedApp> Apps { get; set; } = [];
 
     /// <summary>Users of the tenant.</summary>
-    public IList<SimulatedUser> Users { get; } = [];
+    public IList<SimulatedUser> Users { get; set; } = [];
 }
