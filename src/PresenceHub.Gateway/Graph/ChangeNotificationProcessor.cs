@@ -149,7 +149,7 @@ internal sealed class ChangeNotificationProcessor(
         return tenants;
     }
 
-    private static bool ClientStateMatches(string? received, string expected)
+    internal static bool ClientStateMatches(string? received, string expected)
     {
         if (received is null || received.Length > 128)
         {

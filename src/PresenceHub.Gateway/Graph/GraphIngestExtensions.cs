@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using PresenceHub.Gateway.Graph.Subscriptions;
+using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
+using PresenceHub.Gateway.Privacy;
 
 namespace PresenceHub.Gateway.Graph;
 
@@ -35,6 +37,19 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<LifecycleEventQueue>();
         services.TryAddSingleton<IGraphSubscriptionStore, InMemoryGraphSubscriptionStore>();
         services.TryAddSingleton<GraphAppClients>();
+        services.TryAddSingleton<PresenceReconciler>();
+        services.TryAddSingleton<SubscriptionOwnerTokens>();
+        services.TryAddSingleton<IKeeperLease, SingleReplicaLease>();
+        services.TryAddSingleton<IConsentStore, InMemoryConsentStore>();
+        services.TryAddSingleton<SubscriptionKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
+
+        // Owners' delegated tokens live in Microsoft.Identity.Web's token cache: the distributed cache registered
+        // here (memory) unless Redis registered one first.
+        services.AddDistributedMemoryCache();
+        services.AddDistributedTokenCaches();
+        services.AddHttpClient(SubscriptionOwnerTokens.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => GraphTrust.CreateHandler(sp.GetRequiredService<IOptions<GraphOptions>>().Value));
 
         services.AddHttpClient(GraphAppClients.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => GraphTrust.CreateHandler(sp.GetRequiredService<IOptions<GraphOptions>>().Value))

@@ -54,6 +54,34 @@ public sealed class GraphOptions : IValidatableObject
     [Range(16 * 1024, 64 * 1024 * 1024)]
     public int MaxNotificationBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>How long a presence subscription is requested for (Graph allows 45 to 60 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:45:00", "01:00:00", ErrorMessage = "Graph:PresenceSubscriptionLifetime must be between 45 and 60 minutes.")]
+    public TimeSpan PresenceSubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>How long before expiry a subscription is renewed at the latest; each subscription adds its own jitter of up to <see cref="RenewalJitter"/>.</summary>
+    [Range(typeof(TimeSpan), "00:02:00", "00:40:00", ErrorMessage = "Graph:RenewBeforeExpiry must be between 2 and 40 minutes.")]
+    public TimeSpan RenewBeforeExpiry { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Spread of renewal times, so subscriptions created together are not renewed in the same second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:20:00", ErrorMessage = "Graph:RenewalJitter must be between 0 and 20 minutes.")]
+    public TimeSpan RenewalJitter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the subscription keeper looks at every organization.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Graph:KeeperInterval must be between 1 second and 10 minutes.")]
+    public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often every consenting user's presence is polled to repair notifications Graph dropped silently.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Graph:ReconcileInterval must be between 5 seconds and 1 hour.")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most subscription calls (create, renew, reauthorize, delete) per 20 seconds; Graph allows 1,000 per app and tenant.</summary>
+    [Range(1, 1000, ErrorMessage = "Graph:SubscriptionCallsPer20Seconds must be between 1 and 1,000.")]
+    public int SubscriptionCallsPer20Seconds { get; set; } = 300;
+
+    /// <summary>Most getPresencesByUserId calls per 30 seconds; Graph allows 1,500 per app and tenant.</summary>
+    [Range(1, 1500, ErrorMessage = "Graph:PresenceReadsPer30Seconds must be between 1 and 1,500.")]
+    public int PresenceReadsPer30Seconds { get; set; } = 1000;
+
     /// <summary>The validation-token metadata URL in effect.</summary>
     public Uri EffectiveValidationTokenMetadataUrl =>
         ValidationTokenMetadataUrl ?? new Uri(AuthorityHost, "common/.well-known/openid-configuration");
