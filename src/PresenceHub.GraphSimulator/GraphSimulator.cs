@@ -68,6 +68,9 @@ public sealed class GraphSimulator : IAsyncDisposable
             ApplicationName = typeof(GraphSimulator).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // In-process the host's settings come only from the options: the caller's appsettings.json, ASPNETCORE_URLS or
+        // Kestrel sections must not leak into the simulator.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         if (configureLogging is null)
         {
