@@ -110,7 +110,10 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
             {
                 var group = new Group { LastDelivered = organization.LastSeq };
                 organization.Groups.Add(connector.ConnectorId, group);
-                group.Snapshot = new Snapshot(NewMark(), [.. organization.LastKnown.Keys]);
+                if (organization.LastKnown.Count > 0)
+                {
+                    group.Snapshot = new Snapshot(NewMark(), [.. organization.LastKnown.Keys]);
+                }
             }
         }
 

@@ -156,7 +156,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
             await database.ScriptEvaluateAsync(
                 RedisRelayScripts.Open,
-                [Keys.Stream(connector.Organization), Keys.Snapshot(connector)],
+                [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
                 [connector.ConnectorId, InMemoryPresenceRelay.NewMark()]).ConfigureAwait(false);
             var signal = new FeedSignal(Time);
             await _wakeups.AddAsync(connector.Organization, signal).ConfigureAwait(false);

@@ -59,8 +59,9 @@ internal static class RedisRelayScripts
         """;
 
     /// <summary>
-    /// Creates a connector's consumer group at the end of the stream and starts its first snapshot; nothing when the
-    /// group exists. KEYS: stream, snapshot. ARGV: group, mark. Returns 1 when created.
+    /// Creates a connector's consumer group at the end of the stream and, if the organization has any last-known
+    /// presence, starts its first snapshot; nothing when the group exists. KEYS: stream, snapshot, users. ARGV:
+    /// group, mark. Returns 1 when created.
     /// </summary>
     public const string Open = """
         local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM')
@@ -68,7 +69,9 @@ internal static class RedisRelayScripts
           if string.find(created.err, 'BUSYGROUP', 1, true) then return 0 end
           return redis.error_reply(created.err)
         end
-        redis.call('HSET', KEYS[2], 'mark', ARGV[2], 'cursor', '0')
+        if redis.call('EXISTS', KEYS[3]) == 1 then
+          redis.call('HSET', KEYS[2], 'mark', ARGV[2], 'cursor', '0')
+        end
         return 1
         """;
 

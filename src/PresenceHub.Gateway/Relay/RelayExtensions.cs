@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 
-namespace Microsoft.Extensions.Hosting;
+namespace PresenceHub.Gateway.Relay;
 
 /// <summary>Registers the presence relay.</summary>
 public static class RelayExtensions

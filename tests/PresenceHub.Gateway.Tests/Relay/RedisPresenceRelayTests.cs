@@ -1,0 +1,79 @@
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace PresenceHub.Gateway.Tests.Relay;
+
+public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : PresenceRelayContractTests, IClassFixture<RedisServerFixture>
+{
+    private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+
+    protected override bool HasSeparateReplicas => true;
+
+    protected override RelayOptions CreateOptions() =>
+        new() { Mode = RelayMode.Redis, RedisConfiguration = redis.Server.Configuration, KeyPrefix = _prefix };
+
+    [Fact]
+    public async Task Keys_AllCarryTheOrganizationHashTag()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+
+        var keys = (await redis.Server.CliAsync("--scan", "--pattern", _prefix + ":*"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.StartsWith($"{_prefix}:{{{organization}}}:", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Publish_PastRetention_KeepsTheStreamBounded()
+    {
+        var relay = await StartAsync(o =>
+        {
+            o.RetentionMaxLength = 200;
+            o.LagBound = 100;
+        });
+        var organization = Presences.NewOrganization();
+        for (var round = 1; round <= 100; round++)
+        {
+            await relay.PublishAsync(Enumerable.Range(1, 20).Select(u => Presences.Update(organization, "u" + u, round)).ToList(), Timeout());
+        }
+
+        var length = long.Parse(await redis.Server.CliAsync("XLEN", $"{_prefix}:{{{organization}}}:events"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // MAXLEN ~ trims whole stream nodes (100 entries by default), so up to one node over the bound remains.
+        Assert.InRange(length, 200, 300);
+    }
+
+    [Fact]
+    public async Task Feed_EntryOfAnUnknownKind_IsDeliveredWithoutPayload()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+
+        await redis.Server.CliAsync("XADD", $"{_prefix}:{{{organization}}}:events", "*", "k", "profile-changed", "d", "{}");
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+        var events = await ReadUntilAsync(feed, got => got.Count >= 2);
+
+        Assert.Equal("profile-changed", events[0].Kind.Token);
+        Assert.Null(events[0].Presence);
+        Assert.Equal(RelayEventKind.Presence, events[1].Kind);
+    }
+
+    [Fact]
+    public void Configure_LeavesNoBacklogAndShortTimeouts_UnlessTheOperatorSetsThem()
+    {
+        var defaults = RedisRelayConnection.Configure(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = "localhost:6379" });
+        var explicitTimeout = RedisRelayConnection.Configure(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = "localhost:6379,asyncTimeout=750" });
+
+        Assert.Equal(BacklogPolicy.FailFast, defaults.BacklogPolicy);
+        Assert.False(defaults.AbortOnConnectFail);
+        Assert.Equal(2000, defaults.AsyncTimeout);
+        Assert.Equal(2000, defaults.ConnectTimeout);
+        Assert.Equal(750, explicitTimeout.AsyncTimeout);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway.Tests.Relay;
+
+/// <summary>
+/// A relay composed the way the gateway composes it (configuration, <c>AddPresenceRelay</c>), standing for one
+/// gateway replica. Disposing it fails the test if the relay logged an error.
+/// </summary>
+internal sealed class RelayHandle : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly ErrorLogCollector _errors = new();
+
+    private RelayHandle(RelayOptions options)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Relay:Mode"] = options.Mode.ToString(),
+            ["Relay:RedisConfiguration"] = options.RedisConfiguration,
+            ["Relay:KeyPrefix"] = options.KeyPrefix,
+            ["Relay:RetentionMaxLength"] = options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture),
+            ["Relay:RetentionMaxAge"] = options.RetentionMaxAge?.ToString("c", CultureInfo.InvariantCulture),
+            ["Relay:ReclaimIdle"] = options.ReclaimIdle.ToString("c", CultureInfo.InvariantCulture),
+            ["Relay:LagBound"] = options.LagBound.ToString(CultureInfo.InvariantCulture),
+            ["Relay:FallbackPoll"] = options.FallbackPoll.ToString("c", CultureInfo.InvariantCulture),
+            ["Relay:OperationTimeout"] = options.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
+        });
+        builder.Logging.AddProvider(_errors);
+        builder.AddPresenceRelay();
+        _host = builder.Build();
+        Relay = _host.Services.GetRequiredService<IPresenceRelay>();
+    }
+
+    public IPresenceRelay Relay { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<RelayHandle> StartAsync(RelayOptions options)
+    {
+        var handle = new RelayHandle(options);
+        await handle._host.StartAsync();
+        return handle;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        if (_host is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        Assert.True(_errors.Errors.IsEmpty, "The relay logged errors: " + string.Join("; ", _errors.Errors));
+    }
+
+    private sealed class ErrorLogCollector : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Errors.Enqueue($"{eventId}: {formatter(state, exception)}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
