@@ -1,4 +1,7 @@
+using PresenceHub.Gateway.Relay;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPresenceRelay();
 
 var app = builder.Build();
 app.MapGet("/healthz/live", () => Results.Ok());
