@@ -32,6 +32,11 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly ILogger<SubscriptionKeeper> _logger;
     private readonly SlidingWindowRateLimiter _calls;
     private readonly SemaphoreSlim _pass = new(1, 1);
+    private readonly System.Threading.Channels.Channel<bool> _requests =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
+        });
     private readonly Dictionary<OrganizationId, DateTimeOffset> _nextReconcile = [];
     private bool _held;
 
@@ -56,6 +61,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
     public long CallCount => Interlocked.Read(ref _callCount);
 
     private long _callCount;
+
+    /// <summary>Asks for a pass soon, for instance after a consent changed.</summary>
+    public void RequestPass() => _requests.Writer.TryWrite(true);
 
     /// <summary>One keeping pass over every organization. Passes never overlap.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken)
@@ -114,7 +122,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var interval = Task.Delay(_options.KeeperInterval, _time, wake.Token);
             var lifecycle = _lifecycle.Reader.WaitToReadAsync(wake.Token).AsTask();
-            await Task.WhenAny(interval, lifecycle).ConfigureAwait(false);
+            var requested = _requests.Reader.WaitToReadAsync(wake.Token).AsTask();
+            await Task.WhenAny(interval, lifecycle, requested).ConfigureAwait(false);
+            _requests.Reader.TryRead(out _);
             await wake.CancelAsync().ConfigureAwait(false);
         }
     }
