@@ -71,6 +71,7 @@ public sealed class GraphSimulator : IAsyncDisposable
         // In-process the host's settings come only from the options: the caller's appsettings.json, ASPNETCORE_URLS or
         // Kestrel sections must not leak into the simulator.
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         if (configureLogging is null)
         {

@@ -10,6 +10,9 @@ namespace PresenceHub.GraphSimulator.Tests.TestSupport;
 internal sealed class TestWorld : IAsyncDisposable
 {
     public const string Secret = "test-secret-value";
+    // RSA key generation is slow on a small machine: one subscriber key serves every test.
+    private static readonly Lazy<byte[]> SharedEncryptionCertificate = new(CreateEncryptionCertificate);
+
     public static readonly string[] AppPermissions = ["Presence.Read.All", "Presence.ReadWrite.All", "User.Read.All", "TeamsAppInstallation.ReadForUser.All"];
 
     private TestWorld(GraphSimulator simulator, WebhookReceiver receiver, X509Certificate2 encryptionCertificate)
@@ -45,7 +48,7 @@ internal sealed class TestWorld : IAsyncDisposable
         configure?.Invoke(options);
         var simulator = await GraphSimulator.StartAsync(options);
         var receiver = await WebhookReceiver.StartAsync();
-        var world = new TestWorld(simulator, receiver, CreateEncryptionCertificate());
+        var world = new TestWorld(simulator, receiver, X509CertificateLoader.LoadPkcs12(SharedEncryptionCertificate.Value, null));
         world.TenantId = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
         foreach (var p in AppPermissions)
@@ -144,12 +147,12 @@ internal sealed class TestWorld : IAsyncDisposable
     public static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
         (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
-    private static X509Certificate2 CreateEncryptionCertificate()
+    private static byte[] CreateEncryptionCertificate()
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=PresenceHub notifications", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var created = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddYears(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+        return created.Export(X509ContentType.Pkcs12);
     }
 
     public async ValueTask DisposeAsync()
