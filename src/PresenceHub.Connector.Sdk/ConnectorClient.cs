@@ -172,11 +172,13 @@ public sealed partial class ConnectorClient : IHostedService, IAsyncDisposable
             outbound.TryComplete();
             try
             {
+                // Let the hub read the last messages and end the call itself: cancelling first could discard them.
                 await writing.WaitAsync(StopDrainTimeout, _time, cancellationToken).ConfigureAwait(false);
+                await _run!.WaitAsync(StopDrainTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                // The hub did not take the last messages in time; closing anyway.
+                // The hub did not end the call in time; closing anyway.
             }
         }
 

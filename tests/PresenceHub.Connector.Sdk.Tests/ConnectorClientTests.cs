@@ -116,7 +116,8 @@ public sealed class ConnectorClientTests
     [Fact]
     public async Task DroppedStream_WhileEventsAreInFlight_LosesNothing()
     {
-        await using var hub = await FakePresenceHub.StartAsync(new FakePresenceHubOptions { MaxBatchSize = 3 });
+        // One batch in flight at a time, so each drop hits the stream that delivered the event (not a later one).
+        await using var hub = await FakePresenceHub.StartAsync(new FakePresenceHubOptions { MaxBatchSize = 3, MaxUnacknowledgedEvents = 3 });
         hub.ResumeOverlap = 5;
         var handler = new RecordingHandler();
         var dropped = 0;
@@ -135,7 +136,7 @@ public sealed class ConnectorClientTests
             .Select(i => hub.PushPresence(user, PresenceState.ForCategory(i % 2 == 0 ? PresenceCategory.Busy : PresenceCategory.Available)))
             .ToList();
 
-        // Two drops mean three streams; the last one may open after the final acknowledgement arrived.
+        // Two drops mean three streams; the last may open after the final acknowledgement arrived.
         await hub.WaitUntilAsync(h => h.AcknowledgedCursor == "fake-40" && h.Connections.Count >= 3 && h.OpenStreams == 1, Deadline);
 
         Assert.Equal(pushed, handler.EventIds);
