@@ -117,6 +117,10 @@ internal sealed partial class NotificationDispatcher(
             {
                 await AttemptAsync(queue, batch, clock.GetUtcNow(), 1).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDeliveryCrashed(logger, ex);
+            }
             finally
             {
                 lock (_gate)
@@ -200,7 +204,17 @@ internal sealed partial class NotificationDispatcher(
 
         scheduler.Schedule(retryAt, () =>
         {
-            _ = Task.Run(() => AttemptAsync(queue, live, firstAttempt, attempt + 1));
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await AttemptAsync(queue, live, firstAttempt, attempt + 1).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogDeliveryCrashed(logger, ex);
+                }
+            });
         });
     }
 
@@ -254,6 +268,9 @@ internal sealed partial class NotificationDispatcher(
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Notification POST failed: {Reason}")]
     private static partial void LogPostFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "Notification delivery failed unexpectedly")]
+    private static partial void LogDeliveryCrashed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Gave up delivering {Count} notifications after {Attempts} attempts")]
     private static partial void LogGaveUp(ILogger logger, int count, int attempts);

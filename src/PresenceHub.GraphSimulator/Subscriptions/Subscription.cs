@@ -37,9 +37,22 @@ internal sealed class Subscription
 
     public string LatestSupportedTlsVersion { get; init; } = "v1_2";
 
-    public DateTimeOffset Expiration { get; set; }
+    private long _expirationTicks;
 
-    public bool Deleted { get; set; }
+    /// <summary>Expiry (UTC). Renewals write it while deliveries read it, so it is stored atomically.</summary>
+    public DateTimeOffset Expiration
+    {
+        get => new(Interlocked.Read(ref _expirationTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _expirationTicks, value.UtcTicks);
+    }
+
+    private volatile bool _deleted;
+
+    public bool Deleted
+    {
+        get => _deleted;
+        set => _deleted = value;
+    }
 
     public bool IsLive(DateTimeOffset now) => !Deleted && Expiration > now;
 }

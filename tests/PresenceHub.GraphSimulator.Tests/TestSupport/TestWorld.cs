@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace PresenceHub.GraphSimulator.Tests.TestSupport;
 
@@ -15,8 +16,11 @@ internal sealed class TestWorld : IAsyncDisposable
 
     public static readonly string[] AppPermissions = ["Presence.Read.All", "Presence.ReadWrite.All", "User.Read.All", "TeamsAppInstallation.ReadForUser.All"];
 
-    private TestWorld(GraphSimulator simulator, WebhookReceiver receiver, X509Certificate2 encryptionCertificate)
+    private readonly ErrorLogCollector _errors;
+
+    private TestWorld(GraphSimulator simulator, WebhookReceiver receiver, X509Certificate2 encryptionCertificate, ErrorLogCollector errors)
     {
+        _errors = errors;
         Simulator = simulator;
         Receiver = receiver;
         EncryptionCertificate = encryptionCertificate;
@@ -46,9 +50,10 @@ internal sealed class TestWorld : IAsyncDisposable
     {
         var options = new GraphSimulatorOptions { FreezeClock = freezeClock, CertificateAuthority = TestTrust.Authority };
         configure?.Invoke(options);
-        var simulator = await GraphSimulator.StartAsync(options);
+        var errors = new ErrorLogCollector();
+        var simulator = await GraphSimulator.StartAsync(options, logging => logging.AddProvider(errors));
         var receiver = await WebhookReceiver.StartAsync();
-        var world = new TestWorld(simulator, receiver, X509CertificateLoader.LoadPkcs12(SharedEncryptionCertificate.Value, null));
+        var world = new TestWorld(simulator, receiver, X509CertificateLoader.LoadPkcs12(SharedEncryptionCertificate.Value, null), errors);
         world.TenantId = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
         foreach (var p in AppPermissions)
@@ -161,5 +166,6 @@ internal sealed class TestWorld : IAsyncDisposable
         await Receiver.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
+        Assert.True(_errors.Errors.Count == 0, "The simulator logged errors:\n" + string.Join("\n", _errors.Errors));
     }
 }
