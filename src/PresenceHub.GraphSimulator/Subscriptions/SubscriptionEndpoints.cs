@@ -21,8 +21,9 @@ internal sealed class SubscriptionEndpoints(
     public const int MaxClientStateLength = 128;
     public const int MaxCertificateIdLength = 128;
 
-    // Graph: 1,000 subscription writes per 20 s per app per tenant.
+    // Graph: 1,000 subscription writes per 20 s per app per tenant, 2,000 per 20 s per tenant.
     private readonly SlidingWindowThrottle _writeThrottle = new(clock, 1000, TimeSpan.FromSeconds(20));
+    private readonly SlidingWindowThrottle _tenantWriteThrottle = new(clock, 2000, TimeSpan.FromSeconds(20));
 
     private static readonly string[] PresenceRead = ["Presence.Read.All", "Presence.ReadWrite.All"];
     private static readonly string[] UserRead = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
@@ -298,10 +299,16 @@ internal sealed class SubscriptionEndpoints(
         return null;
     }
 
-    private IResult? Throttled(HttpContext context, GraphCaller caller) =>
-        context.Request.Method != HttpMethods.Get && _writeThrottle.TryAcquire($"{caller.TenantId}|{caller.AppId}") is { } retryAfter
-            ? errors.TooManyRequests(context, retryAfter)
-            : null;
+    private IResult? Throttled(HttpContext context, GraphCaller caller)
+    {
+        if (context.Request.Method == HttpMethods.Get)
+        {
+            return null;
+        }
+
+        var retryAfter = _tenantWriteThrottle.TryAcquire(caller.TenantId) ?? _writeThrottle.TryAcquire($"{caller.TenantId}|{caller.AppId}");
+        return retryAfter is { } wait ? errors.TooManyRequests(context, wait) : null;
+    }
 
     private Subscription? Owned(GraphCaller caller, string id) =>
         store.FindLive(id) is { } s && s.TenantId == caller.TenantId && s.ApplicationId == caller.AppId ? s : null;
