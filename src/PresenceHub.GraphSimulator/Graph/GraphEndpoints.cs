@@ -32,6 +32,14 @@ internal static class GraphEndpoints
         v1.MapGet("/users/{id}", (HttpContext c, string id, DirectoryEndpoints d) => d.Get(c, id));
         v1.MapGet("/me", (HttpContext c, DirectoryEndpoints d) => d.Get(c, "me"));
         v1.MapGet("/users/{id}/teamwork/installedApps", (HttpContext c, string id, DirectoryEndpoints d) => d.InstalledApps(c, id));
+
+        // Graph answers unknown segments with its error JSON, not an empty 404.
+        endpoints.MapFallback("/v1.0/{**path}", (HttpContext c, string? path, GraphErrors errors) =>
+        {
+            RequestIds.Stamp(c);
+            var segment = path?.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+            return errors.BadRequest(c, $"Resource not found for the segment '{segment}'.");
+        });
         return endpoints;
     }
 }

@@ -67,6 +67,11 @@ internal sealed class PresenceEndpoints(
             return errors.BadRequest(context, "The request body must contain a non-empty 'ids' array.");
         }
 
+        if (ids.Any(i => i is not JsonValue v || !v.TryGetValue<string>(out _)))
+        {
+            return errors.BadRequest(context, "Every element of 'ids' must be a string.");
+        }
+
         if (ids.Count > MaxIds)
         {
             return errors.BadRequest(context, $"The number of ids in the request ({ids.Count}) exceeds the maximum of {MaxIds}.");

@@ -156,6 +156,13 @@ public sealed class IdentityEndpointTests : IAsyncLifetime
         await Subscriptions.SubscriptionRulesTests.AssertGraphError(response, HttpStatusCode.Forbidden, "Authorization_RequestDenied", "privileges");
     }
 
+    [Fact]
+    public async Task UnknownGraphSegment_AnswersGraphErrorJson()
+    {
+        using var response = await _world.SendAsync(HttpMethod.Get, "v1.0/users/x/nonsense", _world.AppToken());
+        await Subscriptions.SubscriptionRulesTests.AssertGraphError(response, HttpStatusCode.BadRequest, "BadRequest", "nonsense");
+    }
+
     private async Task<JsonObject> GetJson(string path)
     {
         using var response = await _world.Http.GetAsync(new Uri(path, UriKind.Relative));
