@@ -154,10 +154,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
         try
         {
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
-            await database.ScriptEvaluateAsync(
-                RedisRelayScripts.Open,
-                [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
-                [connector.ConnectorId, InMemoryPresenceRelay.NewMark()]).ConfigureAwait(false);
+            await CreateGroupAsync(database, connector).ConfigureAwait(false);
             var signal = new FeedSignal(Time);
             await _wakeups.AddAsync(connector.Organization, signal).ConfigureAwait(false);
             RelayLog.FeedOpened(Logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
@@ -169,6 +166,12 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             throw RedisRelayFailures.Unavailable(e);
         }
     }
+
+    /// <summary>Creates the connector's consumer group unless it exists.</summary>
+    internal Task<RedisResult> CreateGroupAsync(IDatabase database, ConnectorFeedId connector) => database.ScriptEvaluateAsync(
+        RedisRelayScripts.Open,
+        [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
+        [connector.ConnectorId, InMemoryPresenceRelay.NewMark()]);
 
     internal Task CloseFeedAsync(ConnectorFeedId connector, FeedSignal signal) => _wakeups.RemoveAsync(connector.Organization, signal);
 }

@@ -59,6 +59,12 @@ internal sealed class RedisRelayFeed : IRelayFeed
                 _relay.Telemetry.Unavailable.Add(1);
                 throw RedisRelayFailures.Unavailable(e);
             }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // Redis lost the group (restarted without persistence, or flushed): start over from a snapshot.
+                await RecreateGroupAsync().ConfigureAwait(false);
+                continue;
+            }
 
             if (events.Count > 0)
             {
@@ -271,6 +277,26 @@ internal sealed class RedisRelayFeed : IRelayFeed
         }
 
         return trimmed;
+    }
+
+    private async Task RecreateGroupAsync()
+    {
+        try
+        {
+            await _relay.CreateGroupAsync(_database, Connector).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            throw RedisRelayFailures.Unavailable(e);
+        }
+
+        RelayLog.Coalesced(_relay.Logger, Connector.ConnectorId, Connector.Organization.ToString(), "group-lost");
+        _ownPendingAfter = null;
+        _reclaimFrom = "0-0";
+        _nextSnapshotCheck = DateTimeOffset.MinValue;
+        _snapshotMark = null;
+        _snapshotDone = true;
+        _buffer.Clear();
     }
 
     private async Task CoalesceAsync(bool force)

@@ -1,0 +1,63 @@
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.Tests.Infrastructure;
+
+namespace PresenceHub.Gateway.Tests.Relay;
+
+/// <summary>Redis going away: the relay says so at once, and comes back by itself.</summary>
+public sealed class RedisRelayOutageTests : IAsyncLifetime
+{
+    private RedisServer? _redis;
+    private RelayHandle? _handle;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _handle = await RelayHandle.StartAsync(new RelayOptions
+        {
+            Mode = RelayMode.Redis,
+            RedisConfiguration = _redis.Configuration,
+            KeyPrefix = "outage",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _handle!.DisposeAsync();
+        await _redis!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Publish_WhileRedisIsDown_ThrowsRelayUnavailable_AndRecoversWhenRedisReturns()
+    {
+        var relay = _handle!.Relay;
+        var organization = Presences.NewOrganization();
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", CancellationToken.None);
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], CancellationToken.None);
+
+        await _redis!.KillAsync();
+        var publishing = await Assert.ThrowsAsync<RelayUnavailableException>(
+            () => relay.PublishAsync([Presences.Update(organization, "u1", 2)], CancellationToken.None));
+        var reading = await Assert.ThrowsAsync<RelayUnavailableException>(
+            async () => await feed.ReadAsync(10, CancellationToken.None));
+        await _redis.RestartAsync();
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await relay.PublishAsync([Presences.Update(organization, "u1", 3)], CancellationToken.None))[0] == PublishOutcome.Accepted;
+            }
+            catch (RelayUnavailableException)
+            {
+                return false;
+            }
+        }, "publishing to succeed once Redis is back");
+
+        Assert.Contains("Redis is unreachable", publishing.Message, StringComparison.Ordinal);
+        Assert.NotNull(reading.InnerException);
+        var delivered = new List<RelayEvent>();
+        while (!delivered.Any(e => Presences.Sequence(e.Presence!) == 3))
+        {
+            delivered.AddRange(await feed.ReadAsync(10, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+        }
+    }
+}
