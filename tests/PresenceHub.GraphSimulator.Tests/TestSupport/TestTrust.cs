@@ -24,6 +24,17 @@ internal static partial class TestTrust
         System.IO.Directory.CreateDirectory(folder);
         BundlePath = Path.Combine(folder, "trusted-ca.pem");
         File.WriteAllText(BundlePath, Authority.ExportCertificatePem() + "\n");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp file is harmless.
+            }
+        };
         if (OperatingSystem.IsLinux())
         {
             _ = SetEnv("SSL_CERT_FILE", BundlePath, 1);
