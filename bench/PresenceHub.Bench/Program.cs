@@ -1,2 +1,14 @@
-Console.WriteLine("usage: bench/run <relay>");
-return 2;
+using PresenceHub.Bench;
+
+// One verb per benchmark; bench/run starts what a verb needs (e.g. redis-server) and passes its address.
+return args.FirstOrDefault() switch
+{
+    "relay" => await RelayBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> [--seconds <n>]");
+    return 2;
+}
