@@ -67,19 +67,24 @@ public sealed class ConnectorClientTests
         await hub.WaitUntilAsync(h => h.StateReports.Count > 0, Deadline);
 
         var eventId = hub.PushPresence(FakeUser.Create("grace"), PresenceState.ForCategory(PresenceCategory.Away));
-        await entered.Task.WaitAsync(Deadline);
-        // The heartbeat and state report round trip after the event proves the hub had time to see an early ack.
-        var heartbeats = hub.HeartbeatsReceived;
-        client.ReportState(ConnectorState.Degraded, "probe");
-        await hub.WaitUntilAsync(h => h.StateReports.Any(r => r.Detail == "probe"), Deadline);
-        Assert.Empty(hub.AcknowledgedEventIds);
-        Assert.Null(hub.AcknowledgedCursor);
+        try
+        {
+            await entered.Task.WaitAsync(Deadline);
+            // A state report sent after the handler started travels the same stream as any early ack would, so once
+            // the hub has it, an early ack would have arrived too.
+            client.ReportState(ConnectorState.Degraded, "probe");
+            await hub.WaitUntilAsync(h => h.StateReports.Any(r => r.Detail == "probe"), Deadline);
+            Assert.Empty(hub.AcknowledgedEventIds);
+            Assert.Null(hub.AcknowledgedCursor);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
-        release.SetResult();
         await hub.WaitUntilAsync(h => h.AcknowledgedEventIds.Contains(eventId), Deadline);
         Assert.Equal("fake-1", hub.AcknowledgedCursor);
         Assert.Equal("fake-1", client.LastHandledCursor);
-        Assert.True(hub.HeartbeatsReceived >= heartbeats);
     }
 
     [Fact]
