@@ -186,7 +186,10 @@ public sealed partial class ConnectorClient : IHostedService, IAsyncDisposable
         await _run!.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the client and releases its connection.</summary>
+    /// <summary>
+    /// Stops the client and releases its connection. Like <see cref="StopAsync"/> it waits for a running handler,
+    /// whose cancellation token is cancelled: handlers should honour it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
