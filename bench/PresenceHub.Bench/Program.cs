@@ -9,6 +9,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> [--seconds <n>]");
+    Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> --raw-xadd <entries/s> [--seconds <n>]");
     return 2;
 }

@@ -12,7 +12,9 @@ namespace PresenceHub.Bench;
 
 /// <summary>
 /// The Redis relay against raw XADD on the same Redis, in one run:
-/// 1. raw: XADD of entries the size of the relay's, 16 pipelined per client, 4 clients, for the measurement time;
+/// 1. raw baseline: redis-benchmark's XADD with pipelining 16 (run by bench/run, passed as --raw-xadd); for reference
+///    the same through StackExchange.Redis from this process (16 pipelined per client, 4 clients), which shows the
+///    ceiling of the .NET client on this machine;
 /// 2. sustained: 4 publishers push batches of 100 updates through <see cref="IPresenceRelay.PublishAsync"/> while one
 ///    connector feed reads and acknowledges; events/s = events acknowledged / time until the last acknowledgement;
 /// 3. latency: one publisher paced at half the sustained rate; publish-call-to-read latency per event, p50/p99.
@@ -31,8 +33,9 @@ internal static class RelayBenchmark
         var seconds = double.Parse(Argument(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
         var measure = TimeSpan.FromSeconds(seconds);
 
-        var raw = await RawXaddAsync(redis, measure);
-        Console.WriteLine($"raw XADD, pipelining {Pipeline} x {RawClients} clients: {raw:0} entries/s");
+        var raw = double.Parse(Argument(args, "--raw-xadd") ?? throw new ArgumentException("--raw-xadd <entries/s> (redis-benchmark's figure) is required."), CultureInfo.InvariantCulture);
+        var client = await RawXaddAsync(redis, measure);
+        Console.WriteLine($"for reference, StackExchange.Redis XADD from .NET, pipelining {Pipeline} x {RawClients} clients: {client:0} entries/s");
 
         using var host = BuildRelay(redis);
         await host.StartAsync();
@@ -42,10 +45,16 @@ internal static class RelayBenchmark
         var sustained = await SustainedAsync(relay, measure, "sustained");
         Console.WriteLine($"relay publish+deliver+ack, {Publishers} publishers x {BatchSize}/batch: {sustained:0} events/s");
 
-        var (p50, p99, rate) = await LatencyAsync(relay, sustained / 2, measure);
-        Console.WriteLine($"publish-to-deliver latency at {rate:0} events/s: p50 {p50:0.000} ms, p99 {p99:0.000} ms");
+        var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var (sorted, rate) = await LatencyAsync(relay, sustained / 2, measure);
+        var (p50, p99) = (Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+        Console.WriteLine($"publish-to-deliver latency at {rate:0} events/s: p50 {p50:0.000} ms, p90 {Percentile(sorted, 0.90):0.000} ms, " +
+                          $"p99 {p99:0.000} ms, p99.9 {Percentile(sorted, 0.999):0.000} ms, max {sorted[^1]:0.000} ms");
+        Console.WriteLine($"  during it: {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3} gen0/1/2 collections, " +
+                          $"{(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0} ms paused");
 
         await host.StopAsync();
+        Console.WriteLine($"ratio to the .NET client's own raw XADD: {sustained / client:0.000}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT relay_events_per_s={sustained:0} raw_xadd_p16_per_s={raw:0} ratio={sustained / raw:0.000} p99_ms={p99:0.000}"));
         return 0;
@@ -113,12 +122,25 @@ internal static class RelayBenchmark
 
         var consumer = Task.Run(async () =>
         {
-            while (Volatile.Read(ref publishing) || Interlocked.Read(ref acknowledged) < Interlocked.Read(ref published))
+            var acking = Task.CompletedTask;
+            long delivered = 0;
+            while (Volatile.Read(ref publishing) || delivered < Interlocked.Read(ref published))
             {
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                var events = await feed.ReadAsync(1000, wait.Token);
-                await feed.AcknowledgeAsync(events.Select(e => e.Id).ToList(), CancellationToken.None);
-                Interlocked.Add(ref acknowledged, events.Count);
+                IReadOnlyList<RelayEvent> events;
+                try
+                {
+                    // Short, so the loop sees publishing end even when its last read found nothing.
+                    using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                    events = await feed.ReadAsync(1000, wait.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    continue;
+                }
+
+                delivered += events.Count;
+                await acking;
+                acking = AcknowledgeAsync(feed, events, () => Interlocked.Add(ref acknowledged, events.Count));
             }
         });
         await Task.WhenAll(Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
@@ -136,7 +158,7 @@ internal static class RelayBenchmark
         return acknowledged / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static async Task<(double P50, double P99, double Rate)> LatencyAsync(IPresenceRelay relay, double rate, TimeSpan duration)
+    private static async Task<(double[] Sorted, double Rate)> LatencyAsync(IPresenceRelay relay, double rate, TimeSpan duration)
     {
         var organization = new OrganizationId(Guid.NewGuid());
         await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "latency"), "bench", CancellationToken.None);
@@ -146,6 +168,7 @@ internal static class RelayBenchmark
         var received = 0;
         var consumer = Task.Run(async () =>
         {
+            var acking = Task.CompletedTask;
             while (Volatile.Read(ref received) < total)
             {
                 using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -157,9 +180,12 @@ internal static class RelayBenchmark
                     latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref sentAt[index]), now).TotalMilliseconds);
                 }
 
-                await feed.AcknowledgeAsync(events.Select(e => e.Id).ToList(), CancellationToken.None);
                 Interlocked.Add(ref received, events.Count);
+                await acking;
+                acking = AcknowledgeAsync(feed, events, () => { });
             }
+
+            await acking;
         });
 
         var started = Stopwatch.GetTimestamp();
@@ -188,8 +214,14 @@ internal static class RelayBenchmark
 
         var achieved = total / Stopwatch.GetElapsedTime(started).TotalSeconds;
         await consumer;
-        var sorted = latencies.Order().ToArray();
-        return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), achieved);
+        return (latencies.Order().ToArray(), achieved);
+    }
+
+    /// <summary>Acknowledges while the next read is under way, as a connector session does.</summary>
+    private static async Task AcknowledgeAsync(IRelayFeed feed, IReadOnlyList<RelayEvent> events, Action done)
+    {
+        await feed.AcknowledgeAsync(events.Select(e => e.Id).ToList(), CancellationToken.None);
+        done();
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

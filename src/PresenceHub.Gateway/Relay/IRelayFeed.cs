@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>
-/// One connector instance's view of its connector's events. Not thread-safe: one reader at a time.
+/// One connector instance's view of its connector's events. One read at a time; acknowledging may overlap a read.
 /// </summary>
 /// <remarks>
 /// When the connector falls further behind than the configured lag bound, or events it had not acknowledged were
