@@ -10,10 +10,18 @@ namespace PresenceHub.Gateway.Relay;
 /// </summary>
 internal static class PresenceUpdateCodec
 {
+    // Reused per thread: encoding is synchronous and on the publish hot path.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static byte[] Encode(PresenceUpdate update)
     {
-        var buffer = new ArrayBufferWriter<byte>(192);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var json = t_writer ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
         {
             json.WriteStartObject();
             json.WriteString("u"u8, update.UserId);
@@ -46,6 +54,7 @@ internal static class PresenceUpdateCodec
 
             json.WriteNumber("t"u8, update.ObservedAt.UtcTicks);
             json.WriteEndObject();
+            json.Flush();
         }
 
         return buffer.WrittenSpan.ToArray();

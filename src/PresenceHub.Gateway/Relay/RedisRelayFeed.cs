@@ -10,6 +10,12 @@ namespace PresenceHub.Gateway.Relay;
 /// </summary>
 internal sealed class RedisRelayFeed : IRelayFeed
 {
+    private static readonly RedisValue FieldKind = "k";
+    private static readonly RedisValue FieldData = "d";
+    private static readonly RedisValue FieldTraceParent = "tp";
+    private static readonly RedisValue FieldTraceState = "ts";
+    private static readonly RedisValue PresenceKind = RelayEventKind.Presence.Token;
+
     private readonly RedisPresenceRelay _relay;
     private readonly IDatabase _database;
     private readonly string _consumer;
@@ -243,22 +249,31 @@ internal sealed class RedisRelayFeed : IRelayFeed
                 continue;
             }
 
-            string? kind = null, traceParent = null, traceState = null;
-            RedisValue data = default;
+            RedisValue kind = default, data = default;
+            string? traceParent = null, traceState = null;
             foreach (var field in entry.Values)
             {
-                switch ((string?)field.Name)
+                if (field.Name == FieldKind)
                 {
-                    case "k": kind = field.Value; break;
-                    case "d": data = field.Value; break;
-                    case "tp": traceParent = field.Value; break;
-                    case "ts": traceState = field.Value; break;
+                    kind = field.Value;
+                }
+                else if (field.Name == FieldData)
+                {
+                    data = field.Value;
+                }
+                else if (field.Name == FieldTraceParent)
+                {
+                    traceParent = field.Value;
+                }
+                else if (field.Name == FieldTraceState)
+                {
+                    traceState = field.Value;
                 }
             }
 
             try
             {
-                var eventKind = RelayEventKind.FromToken(kind ?? string.Empty);
+                var eventKind = kind == PresenceKind ? RelayEventKind.Presence : RelayEventKind.FromToken((string?)kind ?? string.Empty);
                 var presence = eventKind == RelayEventKind.Presence
                     ? PresenceUpdateCodec.Decode(Connector.Organization, (byte[])data!)
                     : null;
