@@ -16,7 +16,7 @@ internal sealed class RelayHandle : IAsyncDisposable
     private readonly IHost _host;
     private readonly ErrorLogCollector _errors = new();
 
-    private RelayHandle(RelayOptions options)
+    private RelayHandle(RelayOptions options, Action<IServiceCollection>? services)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -32,6 +32,7 @@ internal sealed class RelayHandle : IAsyncDisposable
             ["Relay:OperationTimeout"] = options.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
         });
         builder.Logging.AddProvider(_errors);
+        services?.Invoke(builder.Services);
         builder.AddPresenceRelay();
         _host = builder.Build();
         Relay = _host.Services.GetRequiredService<IPresenceRelay>();
@@ -41,9 +42,11 @@ internal sealed class RelayHandle : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<RelayHandle> StartAsync(RelayOptions options)
+    /// <param name="options">The relay's settings, passed as configuration.</param>
+    /// <param name="services">Registrations made before the relay's, e.g. a fake <see cref="TimeProvider"/>.</param>
+    public static async Task<RelayHandle> StartAsync(RelayOptions options, Action<IServiceCollection>? services = null)
     {
-        var handle = new RelayHandle(options);
+        var handle = new RelayHandle(options, services);
         await handle._host.StartAsync();
         return handle;
     }
