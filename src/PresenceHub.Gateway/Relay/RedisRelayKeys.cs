@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PresenceHub.Presence;
 using StackExchange.Redis;
 
@@ -16,6 +17,9 @@ namespace PresenceHub.Gateway.Relay;
 /// </summary>
 internal sealed class RedisRelayKeys(string prefix)
 {
+    // Formatting a tenant id for every key of every update shows up in the publish path's allocations.
+    private readonly ConcurrentDictionary<OrganizationId, string> _tags = new();
+
     public RedisKey Stream(OrganizationId organization) => Tag(organization) + ":events";
 
     public RedisKey Users(OrganizationId organization) => Tag(organization) + ":users";
@@ -29,5 +33,6 @@ internal sealed class RedisRelayKeys(string prefix)
     /// <summary>A user's member in the users set, and the suffix of its last-known key.</summary>
     public static string Member(PresenceSubject subject) => subject.Source.Id + ":" + subject.UserId;
 
-    private string Tag(OrganizationId organization) => $"{prefix}:{{{organization}}}";
+    private string Tag(OrganizationId organization) =>
+        _tags.GetOrAdd(organization, static (o, p) => $"{p}:{{{o}}}", prefix);
 }
