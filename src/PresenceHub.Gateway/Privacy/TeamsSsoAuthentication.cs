@@ -35,6 +35,9 @@ internal static class TeamsSsoAuthentication
                     identity.ClientId = graph[nameof(GraphOptions.ClientId)];
                 },
                 Scheme);
+        // Microsoft.Identity.Web reads the issuer template of multi-tenant tokens with this client, which trusts
+        // what Graph ingest trusts.
+        builder.Services.Configure<AadIssuerValidatorOptions>(o => o.HttpClientName = SubscriptionOwnerTokens.HttpClientName);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
                 .RequireClaim("http://schemas.microsoft.com/identity/claims/tenantid")

@@ -3,8 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,6 +11,7 @@ using Microsoft.Graph.Authentication;
 using Subscription = Microsoft.Graph.Models.Subscription;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
@@ -55,9 +54,17 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public IGraphSubscriptionStore Subscriptions => Gateway.Services.GetRequiredService<IGraphSubscriptionStore>();
 
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
+
+    public SubscriptionKeeper Keeper => Gateway.Services.GetRequiredService<SubscriptionKeeper>();
+
+    public HttpClient GatewayHttp { get; } = new();
+
     public static async Task<GraphIngestWorld> StartAsync(int users = 3, Action<GraphSimulatorOptions>? configureSimulator = null)
     {
-        var options = new GraphSimulatorOptions { FreezeClock = true };
+        // MSAL and Azure.Identity judge token expiry by the real clock while the simulator's clock is advanced by
+        // hours in tests: tokens outlive the tests so a cached token is never one the simulator considers expired.
+        var options = new GraphSimulatorOptions { FreezeClock = true, AccessTokenLifetime = TimeSpan.FromDays(1) };
         configureSimulator?.Invoke(options);
         var simulator = await GraphSimulator.GraphSimulator.StartAsync(options);
         var directory = Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
@@ -112,6 +119,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        GatewayHttp.Dispose();
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
@@ -129,9 +137,13 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath,
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
+        var port = FreePort();
+        GatewayAddress = new Uri($"http://127.0.0.1:{port}/");
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(GatewayAddress.ToString());
+        builder.Services.AddSingleton(Simulator.Clock);
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("PRESENCEHUB_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information); }
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = ClientId,
@@ -142,14 +154,58 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:TrustedCaCertificatePath"] = caPath,
             ["Graph:EncryptionCertificates:0:Id"] = "current",
             ["Graph:EncryptionCertificates:0:Path"] = certificatePath,
+            ["Graph:NotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
+            ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
+            ["Admin:Key"] = AdminKey,
         });
         builder.AddPresenceRelay();
+        builder.AddConsent();
         builder.AddGraphIngest();
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGraphWebhooks();
+        app.MapConsentEndpoints();
         await app.StartAsync();
         Gateway = app;
-        GatewayAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        GatewayHttp.BaseAddress = GatewayAddress;
+    }
+
+    /// <summary>The user signs in to the Teams app: its SSO token goes to the gateway, which starts their owner session.</summary>
+    public async Task SignInAsync(string userId)
+    {
+        var sso = Control.MintTeamsSsoToken(Organization.ToString(), userId, ClientId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/consent");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", sso);
+        using var response = await GatewayHttp.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"consent failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Deletes a subscription in Graph behind the gateway's back, as its owner.</summary>
+    public async Task DeleteInGraphAsync(string subscriptionId, string ownerUserId)
+    {
+        using var http = Simulator.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"v1.0/subscriptions/{subscriptionId}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", Control.MintUserGraphToken(Organization.ToString(), ownerUserId, ClientId));
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"delete failed: {(int)response.StatusCode}");
+    }
+
+    /// <summary>An administrator assigns the user to federation.</summary>
+    public async Task AssignAsync(string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"admin/organizations/{Organization}/consents/{userId}");
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await GatewayHttp.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"assign failed: {(int)response.StatusCode}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static X509Certificate2 CreateEncryptionCertificate()

@@ -4,7 +4,8 @@ namespace PresenceHub.Gateway.Graph.Subscriptions;
 /// Packs consenting users into presence subscriptions of at most 650 users each, one per owner (Graph allows one
 /// presence subscription per user per application, and only delegated tokens may create them). It keeps existing
 /// subscriptions whose owner and users are still valid, so a change touches as few subscriptions as possible:
-/// a departing user costs one subscription's recreation, a new user fills a free place in a new subscription.
+/// a departing user costs one subscription's recreation; a new user goes to a new owner's subscription while there
+/// are owners without one, else into an existing subscription with room, which is recreated.
 /// </summary>
 internal static class PresenceSubscriptionPlanner
 {
@@ -74,6 +75,25 @@ internal static class PresenceSubscriptionPlanner
             }
 
             create.Add((owner, users));
+        }
+
+        // No owner is free: grow kept subscriptions that have room, recreating each with its old and new users.
+        foreach (var subscription in keep.Where(s => s.UserIds.Count < capacity).OrderBy(s => s.UserIds.Count).ToList())
+        {
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            var users = new List<string>(subscription.UserIds);
+            while (users.Count < capacity && pending.TryDequeue(out var user))
+            {
+                users.Add(user);
+            }
+
+            keep.Remove(subscription);
+            delete.Add(subscription);
+            create.Add((subscription.OwnerUserId!, users));
         }
 
         return new PresenceSubscriptionPlan(keep, delete, create, pending.ToList());
