@@ -43,6 +43,9 @@ public sealed class GraphSimulator : IAsyncDisposable
     /// <summary>The control surface: registry, tokens, presence, clock, faults, statistics, generator.</summary>
     public SimulatorControl Control { get; }
 
+    /// <summary>The host's services, for tests that need the simulator's internals (its signing key).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>The simulator clock (a <see cref="TimeProvider"/>).</summary>
     public TimeProvider Clock => Control.Clock;
 

@@ -60,7 +60,21 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public HttpClient GatewayHttp { get; } = new();
 
-    public static async Task<GraphIngestWorld> StartAsync(int users = 3, Action<GraphSimulatorOptions>? configureSimulator = null)
+    /// <summary>Every notification POST the gateway answered (bodies and status codes), oldest first.</summary>
+    public WebhookRecorder Webhook { get; } = new();
+
+    /// <summary>The gateway's Graph ingest instruments, read from its own meter factory only.</summary>
+    public WebhookMetrics Metrics { get; private set; } = null!;
+
+    /// <param name="users">How many users the tenant has.</param>
+    /// <param name="configureSimulator">Changes the simulator's options.</param>
+    /// <param name="redisConfiguration">When set, the gateway's relay runs on this redis-server (Relay:Mode=Redis).</param>
+    /// <param name="gatewaySettings">More gateway configuration, applied last.</param>
+    public static async Task<GraphIngestWorld> StartAsync(
+        int users = 3,
+        Action<GraphSimulatorOptions>? configureSimulator = null,
+        string? redisConfiguration = null,
+        IReadOnlyDictionary<string, string?>? gatewaySettings = null)
     {
         // MSAL and Azure.Identity judge token expiry by the real clock while the simulator's clock is advanced by
         // hours in tests: tokens outlive the tests so a cached token is never one the simulator considers expired.
@@ -80,7 +94,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         world.Organization = OrganizationId.Parse(tenant);
         world.UserIds = world.Control.CreateUsers(tenant, users);
         world.EncryptionCertificate = CreateEncryptionCertificate();
-        await world.StartGatewayAsync();
+        await world.StartGatewayAsync(redisConfiguration, gatewaySettings);
         return world;
     }
 
@@ -120,6 +134,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         GatewayHttp.Dispose();
+        Metrics.Dispose();
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
@@ -129,7 +144,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
         await graph.Subscriptions.PostAsync(subscription) ?? throw new InvalidOperationException("Graph returned no subscription.");
 
-    private async Task StartGatewayAsync()
+    private async Task StartGatewayAsync(string? redisConfiguration, IReadOnlyDictionary<string, string?>? gatewaySettings)
     {
         var caPath = Path.Combine(_directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, Simulator.CertificateAuthorityPem);
@@ -158,10 +173,26 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
         });
+        if (redisConfiguration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Relay:Mode"] = "Redis",
+                ["Relay:RedisConfiguration"] = redisConfiguration,
+            });
+        }
+
+        if (gatewaySettings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(gatewaySettings);
+        }
+
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
         var app = builder.Build();
+        Metrics = new WebhookMetrics(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        app.Use(Webhook.RecordAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGraphWebhooks();
