@@ -1,14 +1,22 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using PresenceHub.Gateway.Graph.Subscriptions;
-using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
 using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Relay;
 
 namespace PresenceHub.Gateway.Graph;
 
-/// <summary>Registers Graph ingest: the webhook's checks, app-only Graph clients and subscription records.</summary>
+/// <summary>
+/// Registers Graph ingest: the webhook's checks, app-only Graph clients and subscription records. Subscription
+/// records, consents, the keeper lease and the owners' token cache live in memory by default and in Redis (on the
+/// relay's connection and key prefix) when <c>Relay:Mode</c> is <c>Redis</c>, so every replica shares them.
+/// </summary>
 internal static class GraphIngestExtensions
 {
     public static IHostApplicationBuilder AddGraphIngest(this IHostApplicationBuilder builder)
@@ -35,18 +43,37 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<ChangeNotificationProcessor>();
         services.TryAddSingleton<GraphIngestMetrics>();
         services.TryAddSingleton<LifecycleEventQueue>();
-        services.TryAddSingleton<IGraphSubscriptionStore, InMemoryGraphSubscriptionStore>();
+        services.TryAddSingleton<RedisRelayConnection>();
+        services.TryAddSingleton<InMemoryGraphSubscriptionStore>();
+        services.TryAddSingleton<RedisGraphSubscriptionStore>();
+        services.TryAddSingleton<IGraphSubscriptionStore>(sp => SharesState(sp)
+            ? sp.GetRequiredService<RedisGraphSubscriptionStore>()
+            : sp.GetRequiredService<InMemoryGraphSubscriptionStore>());
         services.TryAddSingleton<GraphAppClients>();
         services.TryAddSingleton<PresenceReconciler>();
         services.TryAddSingleton<SubscriptionOwnerTokens>();
-        services.TryAddSingleton<IKeeperLease, SingleReplicaLease>();
-        services.TryAddSingleton<IConsentStore, InMemoryConsentStore>();
+        services.TryAddSingleton<SingleReplicaLease>();
+        services.TryAddSingleton<RedisKeeperLease>();
+        services.TryAddSingleton<IKeeperLease>(sp => SharesState(sp)
+            ? sp.GetRequiredService<RedisKeeperLease>()
+            : sp.GetRequiredService<SingleReplicaLease>());
+        services.AddConsentStore();
         services.TryAddSingleton<SubscriptionKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
 
-        // Owners' delegated tokens live in Microsoft.Identity.Web's token cache: the distributed cache registered
-        // here (memory) unless Redis registered one first.
-        services.AddDistributedMemoryCache();
+        // Owners' delegated tokens live in Microsoft.Identity.Web's token cache, over the distributed cache chosen here
+        // (Redis on the relay's multiplexer, or memory) before AddDistributedTokenCaches would add a memory one.
+        services.AddOptions<RedisCacheOptions>().Configure<RedisRelayConnection, IOptions<RelayOptions>>((cache, connection, relay) =>
+        {
+            cache.InstanceName = relay.Value.KeyPrefix + ":msal:";
+            cache.ConnectionMultiplexerFactory = async () => (await connection.DatabaseAsync().ConfigureAwait(false)).Multiplexer;
+        });
+        // With replicas, a per-process L1 copy would outlive a refresh or sign-out made by the replica that keeps.
+        services.AddOptions<MsalDistributedTokenCacheAdapterOptions>().Configure<IOptions<RelayOptions>>((cache, relay) =>
+            cache.DisableL1Cache |= relay.Value.Mode == RelayMode.Redis);
+        services.TryAddSingleton<IDistributedCache>(sp => SharesState(sp)
+            ? new OwnerTokenRedisCache(new RedisCache(sp.GetRequiredService<IOptions<RedisCacheOptions>>()))
+            : new MemoryDistributedCache(sp.GetRequiredService<IOptions<MemoryDistributedCacheOptions>>()));
         services.AddDistributedTokenCaches();
         services.AddHttpClient(SubscriptionOwnerTokens.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => GraphTrust.CreateHandler(sp.GetRequiredService<IOptions<GraphOptions>>().Value));
@@ -56,4 +83,8 @@ internal static class GraphIngestExtensions
             .AddStandardResilienceHandler();
         return builder;
     }
+
+    /// <summary>Whether the relay, and so Graph ingest's state, lives in Redis shared by replicas.</summary>
+    internal static bool SharesState(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<RelayOptions>>().Value.Mode == RelayMode.Redis;
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Relay;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -11,8 +13,20 @@ internal static class PrivacyExtensions
             .BindConfiguration(AdminKeyOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.TryAddSingleton<IConsentStore, InMemoryConsentStore>();
+        builder.Services.AddConsentStore();
         builder.AddTeamsSsoAuthentication();
         return builder;
+    }
+
+    /// <summary>Consents in memory by default, in Redis (shared by replicas) when <c>Relay:Mode</c> is <c>Redis</c>.</summary>
+    internal static IServiceCollection AddConsentStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RedisRelayConnection>();
+        services.TryAddSingleton<InMemoryConsentStore>();
+        services.TryAddSingleton<RedisConsentStore>();
+        services.TryAddSingleton<IConsentStore>(sp => GraphIngestExtensions.SharesState(sp)
+            ? sp.GetRequiredService<RedisConsentStore>()
+            : sp.GetRequiredService<InMemoryConsentStore>());
+        return services;
     }
 }
