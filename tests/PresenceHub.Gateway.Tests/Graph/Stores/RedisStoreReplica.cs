@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway.Tests.Graph.Stores;
+
+/// <summary>One gateway replica's view of Redis: its own relay connection, and the stores and lease built on it.</summary>
+internal sealed class RedisStoreReplica : IAsyncDisposable
+{
+    public RedisStoreReplica(string redisConfiguration, string keyPrefix, TimeProvider? time = null, TimeSpan? operationTimeout = null)
+    {
+        var options = Options.Create(new RelayOptions
+        {
+            Mode = RelayMode.Redis,
+            RedisConfiguration = redisConfiguration,
+            KeyPrefix = keyPrefix,
+            OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(5),
+        });
+        Connection = new RedisRelayConnection(options, NullLogger<RedisRelayConnection>.Instance);
+        Subscriptions = new RedisGraphSubscriptionStore(Connection, options, time ?? TimeProvider.System);
+        Consents = new RedisConsentStore(Connection, options);
+        Lease = new RedisKeeperLease(Connection, options, NullLogger<RedisKeeperLease>.Instance);
+    }
+
+    public RedisRelayConnection Connection { get; }
+
+    public RedisGraphSubscriptionStore Subscriptions { get; }
+
+    public RedisConsentStore Consents { get; }
+
+    public RedisKeeperLease Lease { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Lease.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
