@@ -4,11 +4,13 @@ using PresenceHub.Bench;
 return args.FirstOrDefault() switch
 {
     "relay" => await RelayBenchmark.RunAsync(args[1..]),
+    "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> --raw-xadd <entries/s> [--seconds <n>]");
+    Console.Error.WriteLine("       PresenceHub.Bench ingest [--seconds <n>]");
     return 2;
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Presence;
 using GraphPresence = Microsoft.Graph.Models.Presence;
@@ -13,14 +15,25 @@ namespace PresenceHub.Gateway.Graph;
 /// PresenceHub holds, its clientState (compared in constant time), the subscription's own tenant, valid validation
 /// tokens for every tenant with rich content, a decryptable and untampered payload, and a user the subscription
 /// covers. Everything else is dropped and counted; the caller answers 202 either way so probes learn nothing.
+/// A <c>decrypt</c> function replaces the SDK's decryption; only the ingest benchmark passes one, to measure the
+/// webhook without the RSA unwrap.
 /// </summary>
 internal sealed class ChangeNotificationProcessor(
     IGraphSubscriptionStore subscriptions,
     ValidationTokenValidator validationTokens,
     EncryptionCertificateStore certificates,
     PresenceVersionSource versions,
-    TimeProvider time)
+    TimeProvider time,
+    Func<ChangeNotificationEncryptedContent, Task<GraphPresence>>? decrypt = null)
 {
+    static ChangeNotificationProcessor()
+    {
+        // The SDK's DecryptAsync parses through Kiota's default registry, which only a constructed GraphServiceClient
+        // fills: without this, a replica that has not called Graph yet answers every rich notification with a 500.
+        var json = new JsonParseNodeFactory();
+        ParseNodeFactoryRegistry.DefaultInstance.ContentTypeAssociatedFactories.TryAdd(json.ValidContentType, json);
+    }
+
     public async Task<NotificationBatch> ProcessAsync(ChangeNotificationCollection collection, CancellationToken cancellationToken)
     {
         var batch = new NotificationBatch();
@@ -103,8 +116,10 @@ internal sealed class ChangeNotificationProcessor(
         GraphPresence presence;
         try
         {
-            presence = await encrypted.DecryptAsync<GraphPresence>((id, thumbprint) =>
-                Task.FromResult(certificates.Lease(id, thumbprint) ?? throw new CryptographicException("unknown encryption certificate"))).ConfigureAwait(false);
+            presence = decrypt is not null
+                ? await decrypt(encrypted).ConfigureAwait(false)
+                : await encrypted.DecryptAsync<GraphPresence>((id, thumbprint) =>
+                    Task.FromResult(certificates.Lease(id, thumbprint) ?? throw new CryptographicException("unknown encryption certificate"))).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is CryptographicException or InvalidDataException or FormatException or ApplicationException or ArgumentException)
         {
