@@ -29,4 +29,7 @@ internal static partial class GraphIngestLog
 
     [LoggerMessage(2008, LogLevel.Warning, "{Count} consenting users of organization {Organization} have no subscription owner: too few signed-in owners")]
     public static partial void UsersWithoutOwner(ILogger logger, int count, string organization);
+
+    [LoggerMessage(2009, LogLevel.Warning, "A subscription keeping pass failed; the next pass tries again")]
+    public static partial void KeeperPassFailed(ILogger logger, Exception exception);
 }

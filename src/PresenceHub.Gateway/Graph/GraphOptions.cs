@@ -47,7 +47,6 @@ public sealed class GraphOptions : IValidatableObject
     public Uri? LifecycleNotificationUrl { get; set; }
 
     /// <summary>Certificates that decrypt rich notifications. The first encrypts new subscriptions; the others still decrypt during a rotation.</summary>
-    [MinLength(1, ErrorMessage = "Graph:EncryptionCertificates needs at least one certificate (Id and Path) to decrypt rich presence notifications.")]
     public List<EncryptionCertificateOptions> EncryptionCertificates { get; set; } = [];
 
     /// <summary>Largest notification body accepted, in bytes.</summary>
@@ -89,6 +88,18 @@ public sealed class GraphOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ClientId == Guid.Empty)
+        {
+            yield return new ValidationResult("Graph:ClientId must be the application (client) id of PresenceHub's app registration.", [nameof(ClientId)]);
+        }
+
+        if (EncryptionCertificates.Count == 0)
+        {
+            yield return new ValidationResult(
+                "Graph:EncryptionCertificates needs at least one certificate (Id and Path) to decrypt rich presence notifications.",
+                [nameof(EncryptionCertificates)]);
+        }
+
         if (string.IsNullOrEmpty(ClientSecret) == string.IsNullOrEmpty(ClientCertificatePath))
         {
             yield return new ValidationResult(

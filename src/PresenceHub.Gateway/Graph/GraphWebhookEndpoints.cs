@@ -48,23 +48,26 @@ internal static class GraphWebhookEndpoints
             return Results.Problem("The body is not a Graph change notification collection.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var batch = await processor.ProcessAsync(collection, context.RequestAborted).ConfigureAwait(false);
-        foreach (var (reason, count) in batch.Rejected)
+        NotificationBatch batch;
+        try
         {
-            metrics.Rejected(reason, count);
-        }
-
-        if (batch.Presence.Count > 0)
-        {
-            try
+            // Subscription records may be read from Redis here, and events are written to it: either failing is a
+            // 503, so Graph delivers the batch again.
+            batch = await processor.ProcessAsync(collection, context.RequestAborted).ConfigureAwait(false);
+            if (batch.Presence.Count > 0)
             {
                 await relay.PublishAsync(batch.Presence, context.RequestAborted).ConfigureAwait(false);
             }
-            catch (RelayUnavailableException ex)
-            {
-                GraphIngestLog.RelayUnavailable(logger, batch.Presence.Count, ex);
-                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
-            }
+        }
+        catch (RelayUnavailableException ex)
+        {
+            GraphIngestLog.RelayUnavailable(logger, collection.Value?.Count ?? 0, ex);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        foreach (var (reason, count) in batch.Rejected)
+        {
+            metrics.Rejected(reason, count);
         }
 
         metrics.Accepted(batch.Presence.Count, Stopwatch.GetElapsedTime(started));

@@ -118,7 +118,16 @@ internal sealed class SubscriptionKeeper : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await RunPassAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await RunPassAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Redis or Graph unreachable for a whole pass: the next pass tries again; the host keeps running.
+                GraphIngestLog.KeeperPassFailed(_logger, ex);
+            }
+
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var interval = Task.Delay(_options.KeeperInterval, _time, wake.Token);
             var lifecycle = _lifecycle.Reader.WaitToReadAsync(wake.Token).AsTask();

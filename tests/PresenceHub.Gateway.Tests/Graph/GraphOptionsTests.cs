@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using PresenceHub.Gateway.Graph;
+
+namespace PresenceHub.Gateway.Tests.Graph;
+
+public sealed class GraphOptionsTests
+{
+    [Fact]
+    public void Validate_EmptyOptions_NamesEveryMissingSetting()
+    {
+        var messages = Validate(new GraphOptions());
+        Assert.Contains(messages, m => m.Contains("Graph:ClientId", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("Graph:EncryptionCertificates", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("Graph:ClientSecret and Graph:ClientCertificatePath", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_HttpAuthorityAndBothCredentials_AreRejected()
+    {
+        var options = Valid();
+        options.AuthorityHost = new Uri("http://login.example.test/");
+        options.ClientCertificatePath = "/secrets/app.pem";
+        var messages = Validate(options);
+        Assert.Contains(messages, m => m.Contains("Graph:AuthorityHost must be an https URL", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("exactly one", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CompleteOptions_HasNoErrors() => Assert.Empty(Validate(Valid()));
+
+    [Fact]
+    public void Validate_DuplicateCertificateIds_AreRejected()
+    {
+        var options = Valid();
+        options.EncryptionCertificates.Add(new EncryptionCertificateOptions { Id = "current", Path = "/secrets/next.pem" });
+        Assert.Contains(Validate(options), m => m.Contains("unique", StringComparison.Ordinal));
+    }
+
+    private static GraphOptions Valid() => new()
+    {
+        ClientId = Guid.NewGuid(),
+        ClientSecret = "secret",
+        EncryptionCertificates = [new EncryptionCertificateOptions { Id = "current", Path = "/secrets/current.pem" }],
+    };
+
+    private static List<string> Validate(GraphOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results.Select(r => r.ErrorMessage ?? "").ToList();
+    }
+}
