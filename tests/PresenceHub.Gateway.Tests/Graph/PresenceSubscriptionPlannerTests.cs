@@ -73,6 +73,19 @@ public sealed class PresenceSubscriptionPlannerTests
         Assert.Empty(plan.Uncovered);
     }
 
+    [Fact]
+    public void Covers_FollowsTheUsersEvenAfterThemChange()
+    {
+        var subscription = Subscription("s1", "o1", ["o1", "A"]);
+        Assert.True(subscription.Covers("a"));
+        Assert.False(subscription.Covers("b"));
+        var changed = subscription with { UserIds = ["b"] };
+        Assert.True(changed.Covers("B"));
+        Assert.False(changed.Covers("a"));
+        Assert.NotEqual(subscription, changed);
+        Assert.Equal(subscription, subscription with { UserIds = ["o1", "A"] });
+    }
+
     private static GraphSubscription Subscription(string id, string owner, string[] users) =>
         new(id, Contoso, GraphSubscriptionKind.Presence, "/communications/presences", "state", owner, users, DateTimeOffset.UnixEpoch);
 }

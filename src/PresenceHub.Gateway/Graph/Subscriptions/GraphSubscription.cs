@@ -21,7 +21,27 @@ internal sealed record GraphSubscription(
     IReadOnlyList<string> UserIds,
     DateTimeOffset ExpiresAt)
 {
+    private HashSet<string> _covered = new(UserIds, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The users it covers; kept with a set so the webhook's check is one lookup, not a scan of 650 ids.</summary>
+    public IReadOnlyList<string> UserIds
+    {
+        get;
+        init
+        {
+            field = value;
+            _covered = new HashSet<string>(value, StringComparer.OrdinalIgnoreCase);
+        }
+    } = UserIds;
+
     /// <summary>Whether a notification about <paramref name="userId"/> may come through this subscription.</summary>
-    public bool Covers(string userId) =>
-        Kind != GraphSubscriptionKind.Presence || UserIds.Contains(userId, StringComparer.OrdinalIgnoreCase);
+    public bool Covers(string userId) => Kind != GraphSubscriptionKind.Presence || _covered.Contains(userId);
+
+    /// <summary>Equal when every field is, the users compared in order (the lookup set is derived from them).</summary>
+    public bool Equals(GraphSubscription? other) =>
+        other is not null && Id == other.Id && Organization == other.Organization && Kind == other.Kind &&
+        Resource == other.Resource && ClientState == other.ClientState && OwnerUserId == other.OwnerUserId &&
+        ExpiresAt == other.ExpiresAt && UserIds.SequenceEqual(other.UserIds);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Organization, Kind, ExpiresAt, UserIds.Count);
 }
