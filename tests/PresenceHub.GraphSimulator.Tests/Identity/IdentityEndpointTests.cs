@@ -140,7 +140,9 @@ public sealed class IdentityEndpointTests : IAsyncLifetime
         await Subscriptions.SubscriptionRulesTests.AssertGraphError(wrongAudience, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "audience");
 
         var token = _world.AppToken();
-        var tampered = token[..^4] + (token[^4] == 'A' ? "BBBB" : "AAAA");
+        // Change one character inside the signature: its last character carries padding bits a strict decoder checks.
+        var at = token.LastIndexOf('.') + 10;
+        var tampered = token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..];
         using var badSignature = await _world.SendAsync(HttpMethod.Get, "v1.0/users", tampered);
         await Subscriptions.SubscriptionRulesTests.AssertGraphError(badSignature, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken", "Signature");
 
