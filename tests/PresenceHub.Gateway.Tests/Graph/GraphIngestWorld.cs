@@ -11,7 +11,6 @@ using Microsoft.Graph.Authentication;
 using Subscription = Microsoft.Graph.Models.Subscription;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
-using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
@@ -187,16 +186,11 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(gatewaySettings);
         }
 
-        builder.AddPresenceRelay();
-        builder.AddConsent();
-        builder.AddGraphIngest();
+        builder.AddPresenceHub();
         var app = builder.Build();
         Metrics = new WebhookMetrics(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         app.Use(Webhook.RecordAsync);
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGraphWebhooks();
-        app.MapConsentEndpoints();
+        app.MapPresenceHub();
         await app.StartAsync();
         Gateway = app;
         GatewayHttp.BaseAddress = GatewayAddress;

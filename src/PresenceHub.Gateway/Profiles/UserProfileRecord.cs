@@ -1,4 +1,4 @@
-namespace PresenceHub.Gateway.Directory;
+namespace PresenceHub.Gateway.Profiles;
 
 /// <summary>What the gateway keeps of a consenting Teams user's directory profile: identifiers connectors need, no more.</summary>
 /// <param name="UserId">The Entra object id (lowercase).</param>

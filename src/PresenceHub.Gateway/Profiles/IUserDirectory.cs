@@ -1,6 +1,6 @@
 using PresenceHub.Presence;
 
-namespace PresenceHub.Gateway.Directory;
+namespace PresenceHub.Gateway.Profiles;
 
 /// <summary>
 /// The profiles of an organization's consenting Teams users, kept current by the profile subscription. Used to tell

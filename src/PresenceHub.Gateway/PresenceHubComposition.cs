@@ -1,0 +1,34 @@
+using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway;
+
+/// <summary>
+/// The gateway's features, composed once so that the service, the demo and the end-to-end tests run the same
+/// application and differ only by configuration.
+/// </summary>
+public static class PresenceHubComposition
+{
+    /// <summary>Registers every feature of the gateway.</summary>
+    public static WebApplicationBuilder AddPresenceHub(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddPresenceRelay();
+        builder.AddConsent();
+        builder.AddGraphIngest();
+        return builder;
+    }
+
+    /// <summary>Adds the gateway's middleware and endpoints.</summary>
+    public static WebApplication MapPresenceHub(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz/live", () => Results.Ok());
+        app.MapGraphWebhooks();
+        app.MapConsentEndpoints();
+        return app;
+    }
+}
