@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
@@ -17,6 +18,7 @@ public static class PresenceHubComposition
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddConnectorApi();
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class PresenceHubComposition
         app.MapGet("/healthz/live", () => Results.Ok());
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
+        app.MapConnectorApi();
         return app;
     }
 }

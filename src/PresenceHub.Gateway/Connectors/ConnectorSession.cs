@@ -1,0 +1,423 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using PresenceHub.Gateway.Profiles;
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
+using V1 = PresenceHub.Connectors.V1;
+
+namespace PresenceHub.Gateway.Connectors;
+
+/// <summary>
+/// One connector's open stream: writes its relay feed in batches within a bounded window of unacknowledged events,
+/// coalescing a batch to the newest presence per user and never sending a platform its own presence back; reads
+/// its acknowledgements, heartbeats, state reports and publications; ends when the connector goes silent.
+/// </summary>
+internal sealed class ConnectorSession
+{
+    private readonly ConnectorCaller _caller;
+    private readonly IRelayFeed _feed;
+    private readonly IServerStreamWriter<V1.ConnectResponse> _writer;
+    private readonly ConnectorSessionServices _services;
+    private readonly ConnectorOptions _options;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly LinkedList<string> _outstanding = [];
+    private readonly Dictionary<string, LinkedListNode<string>> _outstandingById = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _ended = new();
+    private readonly string? _resumeCursor;
+    private TaskCompletionSource _windowOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastReceivedTicks;
+    private V1.StreamError? _endReason;
+
+    public ConnectorSession(
+        ConnectorCaller caller, string connectorId, Platform platform, IRelayFeed feed,
+        IServerStreamWriter<V1.ConnectResponse> writer, ConnectorSessionServices services, string? resumeCursor)
+    {
+        _resumeCursor = resumeCursor;
+        _caller = caller;
+        ConnectorId = connectorId;
+        Platform = platform;
+        _feed = feed;
+        _writer = writer;
+        _services = services;
+        _options = services.Options.CurrentValue;
+        SessionId = Guid.NewGuid().ToString("N");
+        _lastReceivedTicks = services.Time.GetTimestamp();
+    }
+
+    public string SessionId { get; }
+
+    public string ConnectorId { get; }
+
+    public Platform Platform { get; }
+
+    public OrganizationId Organization => _caller.Organization;
+
+    /// <summary>The state the connector last reported about its platform side.</summary>
+    public V1.ConnectorState ReportedState { get; private set; } = V1.ConnectorState.Unspecified;
+
+    /// <summary>Events written and not yet acknowledged.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstanding.Count;
+            }
+        }
+    }
+
+    /// <summary>Ends the session, telling the connector why.</summary>
+    public void End(V1.StreamErrorReason reason, string detail)
+    {
+        Interlocked.CompareExchange(ref _endReason, new V1.StreamError { Reason = reason, Detail = detail }, null);
+        _ended.Cancel();
+    }
+
+    public async Task RunAsync(IAsyncStreamReader<V1.ConnectRequest> requests, V1.Welcome welcome, CancellationToken callAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callAborted, _ended.Token);
+        var token = linked.Token;
+        await WriteAsync(new V1.ConnectResponse { Welcome = welcome }, token).ConfigureAwait(false);
+        var reading = ReadAsync(requests, token);
+        var watching = WatchSilenceAsync(token);
+        var pumping = PumpAsync(token);
+        try
+        {
+            // The connector closing its side, going silent, or the pump failing ends the session.
+            var first = await Task.WhenAny(reading, watching, pumping).ConfigureAwait(false);
+            await _ended.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await first.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!callAborted.IsCancellationRequested)
+            {
+                // Ended on purpose (replaced, shutting down): the final error below says why.
+            }
+        }
+        finally
+        {
+            await _ended.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(Quietly(reading), Quietly(watching), Quietly(pumping)).ConfigureAwait(false);
+            if (_endReason is { } reason && !callAborted.IsCancellationRequested)
+            {
+                await TryWriteFinalAsync(new V1.ConnectResponse { Error = reason }).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken token)
+    {
+        var platformName = Platform.Id;
+        while (!token.IsCancellationRequested)
+        {
+            var room = await WaitForRoomAsync(token).ConfigureAwait(false);
+            IReadOnlyList<RelayEvent> events;
+            try
+            {
+                events = await _feed.ReadAsync(Math.Min(room, _options.MaxBatchSize), token).ConfigureAwait(false);
+            }
+            catch (RelayUnavailableException e)
+            {
+                ConnectorLog.RelayUnavailable(_services.Logger, e, SessionId);
+                throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; reconnect and resume."));
+            }
+
+            var (deliver, skip, coalesced) = Select(events);
+            if (skip.Count > 0)
+            {
+                await _feed.AcknowledgeAsync(skip, token).ConfigureAwait(false);
+            }
+
+            if (deliver.Count == 0)
+            {
+                continue;
+            }
+
+            var batch = await MapAsync(deliver, coalesced, token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                foreach (var e in batch.Events)
+                {
+                    _outstandingById[e.EventId] = _outstanding.AddLast(e.EventId);
+                }
+            }
+
+            await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
+            _services.Metrics.Delivered(platformName, batch.Events.Count);
+            if (coalesced.Count > 0)
+            {
+                _services.Metrics.Coalesced(coalesced.Values.Sum());
+            }
+
+            var now = _services.Time.GetUtcNow();
+            foreach (var e in deliver)
+            {
+                if (e.Presence is { } update && !e.IsSnapshot)
+                {
+                    _services.Metrics.Lag(now - update.ObservedAt);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Chooses what to write: events at or before the connector's resume cursor are skipped (it handled them before
+    /// it could acknowledge), presence that came from the connector's own platform is skipped (no echo), and of
+    /// several presence events of one user and source in the batch only the newest is written, saying how many it
+    /// replaced. Skipped and replaced events are acknowledged at once.
+    /// </summary>
+    private (List<RelayEvent> Deliver, List<string> Skip, Dictionary<string, int> Coalesced) Select(IReadOnlyList<RelayEvent> events)
+    {
+        var skip = new List<string>();
+        var newest = new Dictionary<(string, Platform), int>();
+        var coalesced = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keep = new bool[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (RelayEventIds.IsAtOrBefore(e.Id, _resumeCursor))
+            {
+                // Handled before a crash that came before its acknowledgement: the resume cursor says so.
+                skip.Add(e.Id);
+                continue;
+            }
+
+            if (e.Presence is not { } update)
+            {
+                keep[i] = e.Kind != RelayEventKind.Presence;
+                if (!keep[i])
+                {
+                    skip.Add(e.Id);
+                }
+
+                continue;
+            }
+
+            if (update.IsEchoFor(Platform))
+            {
+                skip.Add(e.Id);
+                continue;
+            }
+
+            var key = (update.UserId, update.Source);
+            if (newest.TryGetValue(key, out var previous))
+            {
+                var older = events[previous].Presence!.Version >= update.Version ? i : previous;
+                var newer = older == i ? previous : i;
+                keep[older] = false;
+                keep[newer] = true;
+                skip.Add(events[older].Id);
+                coalesced[events[newer].Id] = coalesced.GetValueOrDefault(events[older].Id) + coalesced.GetValueOrDefault(events[newer].Id) + 1;
+                coalesced.Remove(events[older].Id);
+                newest[key] = newer;
+                continue;
+            }
+
+            newest[key] = i;
+            keep[i] = true;
+        }
+
+        var deliver = events.Where((_, i) => keep[i]).ToList();
+        return (deliver, skip, coalesced);
+    }
+
+    private async Task<V1.EventBatch> MapAsync(List<RelayEvent> events, Dictionary<string, int> coalesced, CancellationToken token)
+    {
+        var userIds = events.Select(ConnectorProtoMapper.SubjectUserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var profiles = await _services.Directory.GetManyAsync(Organization, userIds, token).ConfigureAwait(false);
+        var platformUsers = await _services.Links.FindPlatformUsersAsync(Organization, Platform, userIds, token).ConfigureAwait(false);
+        var byUser = new Dictionary<string, (UserProfileRecord? Profile, string? PlatformUserId)>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            byUser[userIds[i]] = (profiles[i], platformUsers[i]);
+        }
+
+        var batch = new V1.EventBatch();
+        foreach (var e in events)
+        {
+            var subject = ConnectorProtoMapper.SubjectUserId(e);
+            var (profile, platformUserId) = subject is null ? default : byUser[subject];
+            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced.GetValueOrDefault(e.Id)) is { } proto)
+            {
+                batch.Events.Add(proto);
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task<int> WaitForRoomAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            Task opened;
+            lock (_gate)
+            {
+                var room = _options.MaxUnacknowledgedEvents - _outstanding.Count;
+                if (room > 0)
+                {
+                    return room;
+                }
+
+                opened = _windowOpened.Task;
+            }
+
+            await opened.WaitAsync(token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
+    {
+        while (await requests.MoveNext(token).ConfigureAwait(false))
+        {
+            Interlocked.Exchange(ref _lastReceivedTicks, _services.Time.GetTimestamp());
+            var request = requests.Current;
+            switch (request.MessageCase)
+            {
+                case V1.ConnectRequest.MessageOneofCase.Ack:
+                    await AcknowledgeAsync(request.Ack, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Heartbeat:
+                    await WriteAsync(new V1.ConnectResponse { Heartbeat = request.Heartbeat }, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.StateReport:
+                    ReportedState = request.StateReport.State;
+                    ConnectorLog.StateReported(_services.Logger, SessionId, ReportedState.ToString());
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Publication when !_services.RateLimiter.TryAcquire(_caller.CredentialId):
+                    await WriteAsync(new V1.ConnectResponse
+                    {
+                        Error = new V1.StreamError
+                        {
+                            Reason = V1.StreamErrorReason.RateLimited,
+                            Detail = $"Publication {request.Publication.PublicationId} was not applied: over {_options.PublicationsPerSecond} per second.",
+                            RetryAfter = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)),
+                        },
+                    }, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Publication:
+                    var result = await _services.Publish(_caller, Platform, request.Publication, token).ConfigureAwait(false);
+                    await WriteAsync(new V1.ConnectResponse { PublicationResult = result }, token).ConfigureAwait(false);
+                    break;
+                default:
+                    await WriteAsync(new V1.ConnectResponse
+                    {
+                        Error = new V1.StreamError { Reason = V1.StreamErrorReason.InvalidMessage, Detail = "Expected ack, heartbeat, state_report or publication." },
+                    }, token).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cursor acknowledges every event written up to and including it; listed event ids are acknowledged too.
+    /// Unknown or repeated ones are ignored: they were acknowledged before.
+    /// </summary>
+    private async Task AcknowledgeAsync(V1.EventAcknowledgement ack, CancellationToken token)
+    {
+        var handled = new List<string>();
+        lock (_gate)
+        {
+            if (ack.Cursor.Length > 0 && _outstandingById.ContainsKey(ack.Cursor))
+            {
+                while (_outstanding.First is { } first)
+                {
+                    _outstanding.RemoveFirst();
+                    _outstandingById.Remove(first.Value);
+                    handled.Add(first.Value);
+                    if (first.Value == ack.Cursor)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            foreach (var id in ack.EventIds)
+            {
+                if (_outstandingById.Remove(id, out var node))
+                {
+                    _outstanding.Remove(node);
+                    handled.Add(id);
+                }
+            }
+
+            if (handled.Count > 0)
+            {
+                _windowOpened.TrySetResult();
+                _windowOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        if (handled.Count > 0)
+        {
+            await _feed.AcknowledgeAsync(handled, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchSilenceAsync(CancellationToken token)
+    {
+        var limit = _options.HeartbeatInterval * 3;
+        while (true)
+        {
+            await Task.Delay(_options.HeartbeatInterval, _services.Time, token).ConfigureAwait(false);
+            var silence = _services.Time.GetElapsedTime(Interlocked.Read(ref _lastReceivedTicks));
+            if (silence > limit)
+            {
+                ConnectorLog.Silent(_services.Logger, SessionId, silence);
+                throw new RpcException(new Status(StatusCode.Unavailable, $"Nothing received for {silence}; heartbeat every {_options.HeartbeatInterval}."));
+            }
+        }
+    }
+
+    private async Task WriteAsync(V1.ConnectResponse response, CancellationToken token)
+    {
+        await _writes.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            await _writer.WriteAsync(response, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task TryWriteFinalAsync(V1.ConnectResponse response)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await WriteAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The connection is already gone; the connector learns by reconnecting.
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or RelayUnavailableException)
+        {
+            // Ending: the first task's outcome decides how the call ends.
+        }
+    }
+
+    /// <summary>The welcome for a session.</summary>
+    public V1.Welcome Welcome(V1.ResumeOutcome outcome) => new()
+    {
+        SessionId = SessionId,
+        HeartbeatInterval = Duration.FromTimeSpan(_options.HeartbeatInterval),
+        MaxBatchSize = (uint)_options.MaxBatchSize,
+        MaxUnacknowledgedEvents = (uint)_options.MaxUnacknowledgedEvents,
+        ResumeOutcome = outcome,
+        OrganizationId = Organization.ToString(),
+    };
+}
