@@ -9,7 +9,8 @@ namespace PresenceHub.Gateway.Connectors;
 
 /// <summary>
 /// One connector's open stream: writes its relay feed in batches within a bounded window of unacknowledged events,
-/// coalescing a batch to the newest presence per user and never sending a platform its own presence back; reads
+/// through a bounded queue that keeps only the newest presence per user, never sending a platform its own presence
+/// back; reads
 /// its acknowledgements, heartbeats, state reports and publications; ends when the connector goes silent.
 /// </summary>
 internal sealed class ConnectorSession
@@ -25,7 +26,11 @@ internal sealed class ConnectorSession
     private readonly Dictionary<string, LinkedListNode<string>> _outstandingById = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _ended = new();
     private readonly string? _resumeCursor;
+    private readonly LinkedList<Queued> _queue = [];
+    private readonly Dictionary<(string UserId, Platform Source), LinkedListNode<Queued>> _waiting = [];
     private TaskCompletionSource _windowOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _queueFilled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _queueDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceivedTicks;
     private V1.StreamError? _endReason;
 
@@ -82,11 +87,12 @@ internal sealed class ConnectorSession
         await WriteAsync(new V1.ConnectResponse { Welcome = welcome }, token).ConfigureAwait(false);
         var reading = ReadAsync(requests, token);
         var watching = WatchSilenceAsync(token);
-        var pumping = PumpAsync(token);
+        var filling = FillAsync(token);
+        var delivering = DeliverAsync(token);
         try
         {
-            // The connector closing its side, going silent, or the pump failing ends the session.
-            var first = await Task.WhenAny(reading, watching, pumping).ConfigureAwait(false);
+            // The connector closing its side, going silent, or the relay failing ends the session.
+            var first = await Task.WhenAny(reading, watching, filling, delivering).ConfigureAwait(false);
             await _ended.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -100,7 +106,7 @@ internal sealed class ConnectorSession
         finally
         {
             await _ended.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(Quietly(reading), Quietly(watching), Quietly(pumping)).ConfigureAwait(false);
+            await Task.WhenAll(Quietly(reading), Quietly(watching), Quietly(filling), Quietly(delivering)).ConfigureAwait(false);
             if (_endReason is { } reason && !callAborted.IsCancellationRequested)
             {
                 await TryWriteFinalAsync(new V1.ConnectResponse { Error = reason }).ConfigureAwait(false);
@@ -108,16 +114,35 @@ internal sealed class ConnectorSession
         }
     }
 
-    private async Task PumpAsync(CancellationToken token)
+    /// <summary>
+    /// Moves events from the relay feed into the stream's bounded queue. Presence from the connector's own platform
+    /// (an echo) and events at or before its resume cursor are acknowledged without sending. A presence event whose
+    /// user and source already wait in the queue replaces the waiting one, which is acknowledged: presence is state,
+    /// so a connector that falls behind gets fewer, newer events. Reading pauses while the queue is full.
+    /// </summary>
+    private async Task FillAsync(CancellationToken token)
     {
-        var platformName = Platform.Id;
+        var capacity = QueueCapacity;
         while (!token.IsCancellationRequested)
         {
-            var room = await WaitForRoomAsync(token).ConfigureAwait(false);
+            int space;
+            Task spaceFreed;
+            lock (_gate)
+            {
+                space = capacity - _queue.Count;
+                spaceFreed = _queueDrained.Task;
+            }
+
+            if (space <= 0)
+            {
+                await spaceFreed.WaitAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
             IReadOnlyList<RelayEvent> events;
             try
             {
-                events = await _feed.ReadAsync(Math.Min(room, _options.MaxBatchSize), token).ConfigureAwait(false);
+                events = await _feed.ReadAsync(Math.Min(space, 1000), token).ConfigureAwait(false);
             }
             catch (RelayUnavailableException e)
             {
@@ -125,37 +150,107 @@ internal sealed class ConnectorSession
                 throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; reconnect and resume."));
             }
 
-            var (deliver, skip, coalesced) = Select(events);
+            var skip = new List<string>();
+            var replaced = 0;
+            lock (_gate)
+            {
+                foreach (var e in events)
+                {
+                    if (RelayEventIds.IsAtOrBefore(e.Id, _resumeCursor))
+                    {
+                        // Handled before a crash that came before its acknowledgement: the resume cursor says so.
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Kind == RelayEventKind.Presence && e.Presence is null)
+                    {
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Presence is { } update && update.IsEchoFor(Platform))
+                    {
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Presence is { } presence && _waiting.TryGetValue((presence.UserId, presence.Source), out var node))
+                    {
+                        var (older, newer) = node.Value.Event.Presence!.Version >= presence.Version ? (e, node.Value.Event) : (node.Value.Event, e);
+                        node.Value = new Queued(newer, node.Value.Coalesced + 1);
+                        skip.Add(older.Id);
+                        replaced++;
+                    }
+                    else
+                    {
+                        var added = _queue.AddLast(new Queued(e, 0));
+                        if (e.Presence is { } fresh)
+                        {
+                            _waiting[(fresh.UserId, fresh.Source)] = added;
+                        }
+                    }
+                }
+
+                _queueFilled.TrySetResult();
+                _queueFilled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            if (replaced > 0)
+            {
+                _services.Metrics.Coalesced(replaced);
+            }
+
             if (skip.Count > 0)
             {
                 await _feed.AcknowledgeAsync(skip, token).ConfigureAwait(false);
             }
+        }
+    }
 
-            if (deliver.Count == 0)
+    /// <summary>Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement.</summary>
+    private async Task DeliverAsync(CancellationToken token)
+    {
+        var platformName = Platform.Id;
+        while (!token.IsCancellationRequested)
+        {
+            var taken = new List<Queued>();
+            Task changed;
+            lock (_gate)
             {
+                var room = Math.Min(_options.MaxUnacknowledgedEvents - _outstanding.Count, _options.MaxBatchSize);
+                while (room-- > 0 && _queue.First is { } first)
+                {
+                    _queue.RemoveFirst();
+                    if (first.Value.Event.Presence is { } update)
+                    {
+                        _waiting.Remove((update.UserId, update.Source));
+                    }
+
+                    taken.Add(first.Value);
+                }
+
+                if (taken.Count > 0)
+                {
+                    _queueDrained.TrySetResult();
+                    _queueDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    foreach (var queued in taken)
+                    {
+                        _outstandingById[queued.Event.Id] = _outstanding.AddLast(queued.Event.Id);
+                    }
+                }
+
+                // Wake on either: more events queued, or acknowledgements opening the window.
+                changed = _queue.Count == 0 ? _queueFilled.Task : _windowOpened.Task;
+            }
+
+            if (taken.Count == 0)
+            {
+                await changed.WaitAsync(token).ConfigureAwait(false);
                 continue;
             }
 
-            var batch = await MapAsync(deliver, coalesced, token).ConfigureAwait(false);
-            lock (_gate)
-            {
-                foreach (var e in batch.Events)
-                {
-                    _outstandingById[e.EventId] = _outstanding.AddLast(e.EventId);
-                }
-            }
-
+            var batch = await MapAsync(taken, token).ConfigureAwait(false);
             await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
             _services.Metrics.Delivered(platformName, batch.Events.Count);
-            if (coalesced.Count > 0)
-            {
-                _services.Metrics.Coalesced(coalesced.Values.Sum());
-            }
-
             var now = _services.Time.GetUtcNow();
-            foreach (var e in deliver)
+            foreach (var queued in taken)
             {
-                if (e.Presence is { } update && !e.IsSnapshot)
+                if (queued.Event.Presence is { } update && !queued.Event.IsSnapshot)
                 {
                     _services.Metrics.Lag(now - update.ObservedAt);
                 }
@@ -163,70 +258,11 @@ internal sealed class ConnectorSession
         }
     }
 
-    /// <summary>
-    /// Chooses what to write: events at or before the connector's resume cursor are skipped (it handled them before
-    /// it could acknowledge), presence that came from the connector's own platform is skipped (no echo), and of
-    /// several presence events of one user and source in the batch only the newest is written, saying how many it
-    /// replaced. Skipped and replaced events are acknowledged at once.
-    /// </summary>
-    private (List<RelayEvent> Deliver, List<string> Skip, Dictionary<string, int> Coalesced) Select(IReadOnlyList<RelayEvent> events)
+    private int QueueCapacity => Math.Max(_options.MaxBatchSize * 4, 1024);
+
+    private async Task<V1.EventBatch> MapAsync(List<Queued> events, CancellationToken token)
     {
-        var skip = new List<string>();
-        var newest = new Dictionary<(string, Platform), int>();
-        var coalesced = new Dictionary<string, int>(StringComparer.Ordinal);
-        var keep = new bool[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            if (RelayEventIds.IsAtOrBefore(e.Id, _resumeCursor))
-            {
-                // Handled before a crash that came before its acknowledgement: the resume cursor says so.
-                skip.Add(e.Id);
-                continue;
-            }
-
-            if (e.Presence is not { } update)
-            {
-                keep[i] = e.Kind != RelayEventKind.Presence;
-                if (!keep[i])
-                {
-                    skip.Add(e.Id);
-                }
-
-                continue;
-            }
-
-            if (update.IsEchoFor(Platform))
-            {
-                skip.Add(e.Id);
-                continue;
-            }
-
-            var key = (update.UserId, update.Source);
-            if (newest.TryGetValue(key, out var previous))
-            {
-                var older = events[previous].Presence!.Version >= update.Version ? i : previous;
-                var newer = older == i ? previous : i;
-                keep[older] = false;
-                keep[newer] = true;
-                skip.Add(events[older].Id);
-                coalesced[events[newer].Id] = coalesced.GetValueOrDefault(events[older].Id) + coalesced.GetValueOrDefault(events[newer].Id) + 1;
-                coalesced.Remove(events[older].Id);
-                newest[key] = newer;
-                continue;
-            }
-
-            newest[key] = i;
-            keep[i] = true;
-        }
-
-        var deliver = events.Where((_, i) => keep[i]).ToList();
-        return (deliver, skip, coalesced);
-    }
-
-    private async Task<V1.EventBatch> MapAsync(List<RelayEvent> events, Dictionary<string, int> coalesced, CancellationToken token)
-    {
-        var userIds = events.Select(ConnectorProtoMapper.SubjectUserId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var userIds = events.Select(q => ConnectorProtoMapper.SubjectUserId(q.Event)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var profiles = await _services.Directory.GetManyAsync(Organization, userIds, token).ConfigureAwait(false);
         var platformUsers = await _services.Links.FindPlatformUsersAsync(Organization, Platform, userIds, token).ConfigureAwait(false);
         var byUser = new Dictionary<string, (UserProfileRecord? Profile, string? PlatformUserId)>(StringComparer.OrdinalIgnoreCase);
@@ -236,11 +272,11 @@ internal sealed class ConnectorSession
         }
 
         var batch = new V1.EventBatch();
-        foreach (var e in events)
+        foreach (var (e, coalesced) in events)
         {
             var subject = ConnectorProtoMapper.SubjectUserId(e);
             var (profile, platformUserId) = subject is null ? default : byUser[subject];
-            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced.GetValueOrDefault(e.Id)) is { } proto)
+            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced) is { } proto)
             {
                 batch.Events.Add(proto);
             }
@@ -249,25 +285,8 @@ internal sealed class ConnectorSession
         return batch;
     }
 
-    private async Task<int> WaitForRoomAsync(CancellationToken token)
-    {
-        while (true)
-        {
-            Task opened;
-            lock (_gate)
-            {
-                var room = _options.MaxUnacknowledgedEvents - _outstanding.Count;
-                if (room > 0)
-                {
-                    return room;
-                }
-
-                opened = _windowOpened.Task;
-            }
-
-            await opened.WaitAsync(token).ConfigureAwait(false);
-        }
-    }
+    /// <summary>An event waiting to be written, with how many older events of the same user it replaced.</summary>
+    private readonly record struct Queued(RelayEvent Event, int Coalesced);
 
     private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
     {

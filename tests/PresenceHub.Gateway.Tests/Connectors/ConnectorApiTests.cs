@@ -153,9 +153,11 @@ public sealed class ConnectorApiTests
         }, handler);
 
     /// <summary>A world whose users all consented, subscribed through the first user.</summary>
-    internal static async Task<GraphIngestWorld> StartAsync(int users, IPresenceWriteBack? writeBack = null, IUserDirectory? directory = null, string? redis = null)
+    internal static async Task<GraphIngestWorld> StartAsync(
+        int users, IPresenceWriteBack? writeBack = null, IUserDirectory? directory = null, string? redis = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var world = await GraphIngestWorld.StartAsync(users, redisConfiguration: redis, configureServices: services =>
+        var world = await GraphIngestWorld.StartAsync(users, redisConfiguration: redis, gatewaySettings: settings, configureServices: services =>
         {
             services.AddSingleton(writeBack ?? new RecordingWriteBack());
             services.AddSingleton(directory ?? new TestUserDirectory());
