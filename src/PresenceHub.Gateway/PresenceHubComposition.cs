@@ -2,6 +2,7 @@ using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.TeamsApp;
 
 namespace PresenceHub.Gateway;
 
@@ -19,6 +20,7 @@ public static class PresenceHubComposition
         builder.AddConsent();
         builder.AddGraphIngest();
         builder.AddConnectorApi();
+        builder.AddTeamsApp();
         return builder;
     }
 

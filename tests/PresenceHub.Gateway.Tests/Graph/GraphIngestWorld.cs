@@ -41,6 +41,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public Uri GatewayAddress { get; private set; } = null!;
 
+    /// <summary>The gateway's Graph and admin settings, as configured (more settings come from the test).</summary>
+    public Dictionary<string, string?> Settings { get; private set; } = [];
+
     /// <summary>Where connectors dial in (HTTP/2 without TLS).</summary>
     public Uri ConnectorAddress { get; private set; } = null!;
 
@@ -172,7 +175,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         builder.Services.AddSingleton(Simulator.Clock);
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("PRESENCEHUB_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information); }
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        Settings = new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = ClientId,
             ["Graph:ClientSecret"] = Secret,
@@ -185,7 +188,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
-        });
+        };
+        builder.Configuration.AddInMemoryCollection(Settings);
         if (redisConfiguration is not null)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
