@@ -1,5 +1,6 @@
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.TeamsApp;
@@ -21,6 +22,7 @@ public static class PresenceHubComposition
         builder.AddGraphIngest();
         builder.AddConnectorApi();
         builder.AddTeamsApp();
+        builder.AddMetadataLog();
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class PresenceHubComposition
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
         app.MapConnectorApi();
+        app.MapMetadataLogEndpoints();
         return app;
     }
 }

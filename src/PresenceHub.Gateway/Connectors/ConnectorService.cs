@@ -193,7 +193,7 @@ internal sealed class ConnectorService(
         {
             return new V1.PublishPresenceResponse
             {
-                Result = await publisher.PublishAsync(caller, platform, request.Publication, context.CancellationToken).ConfigureAwait(false),
+                Result = await publisher.PublishAsync(caller, platform, request.Publication, caller.CredentialId, context.CancellationToken).ConfigureAwait(false),
             };
         }
         catch (RelayUnavailableException)
