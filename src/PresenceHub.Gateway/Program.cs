@@ -1,11 +1,13 @@
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.WriteBack;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPresenceRelay();
 builder.AddConsent();
 builder.AddGraphIngest();
+builder.AddPresenceWriteBack();
 
 var app = builder.Build();
 app.UseAuthentication();
