@@ -13,6 +13,7 @@ using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.WriteBack;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
 
@@ -27,6 +28,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public const string Secret = "gateway-test-secret";
 
     private readonly string _directory;
+    private string? _redisConfiguration;
+    private IReadOnlyDictionary<string, string?>? _gatewaySettings;
 
     private GraphIngestWorld(GraphSimulator.GraphSimulator simulator, string directory)
     {
@@ -81,7 +84,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         var options = new GraphSimulatorOptions { FreezeClock = true, AccessTokenLifetime = TimeSpan.FromDays(1) };
         configureSimulator?.Invoke(options);
         var simulator = await GraphSimulator.GraphSimulator.StartAsync(options);
-        var directory = Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
         var world = new GraphIngestWorld(simulator, directory);
         var tenant = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
@@ -131,6 +134,15 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public async Task<PresenceUpdate?> LastKnownAsync(string userId) =>
         (await Relay.GetLastKnownAsync(Organization, [new PresenceSubject(Platform.Teams, userId)], CancellationToken.None))[0];
 
+    /// <summary>Stops the gateway and starts another on the same port and configuration (on Redis, sharing the old one's state).</summary>
+    public async Task RestartGatewayAsync()
+    {
+        Metrics.Dispose();
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        await StartGatewayAsync(_redisConfiguration, _gatewaySettings);
+    }
+
     public async ValueTask DisposeAsync()
     {
         GatewayHttp.Dispose();
@@ -138,7 +150,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
@@ -152,8 +164,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath,
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
-        var port = FreePort();
-        GatewayAddress = new Uri($"http://127.0.0.1:{port}/");
+        (_redisConfiguration, _gatewaySettings) = (redisConfiguration, gatewaySettings);
+        GatewayAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls(GatewayAddress.ToString());
         builder.Services.AddSingleton(Simulator.Clock);
@@ -190,6 +202,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddPresenceWriteBack();
         var app = builder.Build();
         Metrics = new WebhookMetrics(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         app.Use(Webhook.RecordAsync);
@@ -199,7 +212,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         app.MapConsentEndpoints();
         await app.StartAsync();
         Gateway = app;
-        GatewayHttp.BaseAddress = GatewayAddress;
+        GatewayHttp.BaseAddress ??= GatewayAddress;
     }
 
     /// <summary>The user signs in to the Teams app: its SSO token goes to the gateway, which starts their owner session.</summary>
