@@ -1,3 +1,10 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
@@ -56,6 +63,43 @@ public sealed class RedisWriteBackTests(RedisServerFixture redis) : IClassFixtur
         Assert.True(world.Control.Now > created.ExpiresAt, "the clock did not pass the first session's expiry");
         var shown = world.Control.GetPresence(user);
         Assert.Equal(("Busy", "InACall"), (shown.Availability, shown.Activity));
+    }
+
+    [Fact]
+    public async Task TwoReplicasOnOneRedis_WriteAndRefreshEachSessionExactlyOnce()
+    {
+        await using var world = await StartAsync(users: 6);
+        using var calls = world.Calls();
+
+        // A second replica: the same configuration and clock, its own process state, only its worker and keeper running.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddConfiguration(world.Gateway.Services.GetRequiredService<IConfiguration>());
+        builder.Services.AddSingleton(world.Simulator.Clock);
+        builder.AddPresenceRelay();
+        builder.AddConsent();
+        builder.AddGraphIngest();
+        builder.AddPresenceWriteBack();
+        using var replica = builder.Build();
+        using var replicaCalls = new WriteBackCalls(replica.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await replica.StartAsync();
+
+        await world.SubmitAsync([.. world.UserIds.Select(u => world.Update(u, PresenceState.ForCategory(PresenceCategory.InACall), 1))]);
+        foreach (var user in world.UserIds)
+        {
+            await world.UntilTeamsShowsAsync(user, "Busy", "InACall");
+        }
+
+        await Eventually.UntilAsync(() => calls.Total + replicaCalls.Total >= world.UserIds.Count);
+        world.Control.AdvanceClock(Defaults.SessionLifetime - Defaults.RefreshBefore + TimeSpan.FromMinutes(1));
+        await Eventually.UntilAsync(() => calls.Total + replicaCalls.Total >= 2 * world.UserIds.Count, because: "every session refreshed");
+
+        // Both workers looked for due work all along; claims let exactly one call Graph per session and step.
+        await world.Worker().RunPassAsync(CancellationToken.None);
+        await replica.Services.GetRequiredService<PresenceWriteBackWorker>().RunPassAsync(CancellationToken.None);
+        Assert.Equal(2 * world.UserIds.Count, calls.Count("set", "success") + replicaCalls.Count("set", "success"));
+        Assert.Equal(2 * world.UserIds.Count, calls.Total + replicaCalls.Total);
+        await replica.StopAsync();
     }
 
     [Fact]
