@@ -81,7 +81,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         var options = new GraphSimulatorOptions { FreezeClock = true, AccessTokenLifetime = TimeSpan.FromDays(1) };
         configureSimulator?.Invoke(options);
         var simulator = await GraphSimulator.GraphSimulator.StartAsync(options);
-        var directory = Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
         var world = new GraphIngestWorld(simulator, directory);
         var tenant = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
@@ -138,7 +138,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
