@@ -159,6 +159,58 @@ public sealed class ProfileIngestTests(RedisServerFixture redis) : IClassFixture
         Assert.Single(UsersSubscriptions(world));
     }
 
+    [Fact]
+    public async Task UserConsentsLater_ProfileFetchedAtOnce_AndRevokedUsersProfileDropped()
+    {
+        await using var world = await GraphIngestWorld.StartAsync(users: 3);
+        var (first, late) = (world.UserIds[0], world.UserIds[1]);
+        await using var feed = await world.Relay.OpenFeedAsync(new ConnectorFeedId(world.Organization, "xmpp"), "c1", CancellationToken.None);
+        await world.AssignAsync(first);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        await ReadUntilAsync(feed, got => ProfilesOf(got, first).Any());
+
+        // The simulator's clock stands still, so no reconciliation is due: only the new consent fetches.
+        await world.AssignAsync(late);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        var events = await ReadUntilAsync(feed, got => ProfilesOf(got, late).Any());
+        var directory = world.Gateway.Services.GetRequiredService<IUserDirectory>();
+        Assert.Empty(ProfilesOf(events, first));
+        Assert.NotNull((await directory.GetManyAsync(world.Organization, [late], CancellationToken.None))[0]);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Delete, $"admin/organizations/{world.Organization}/consents/{late}"))
+        {
+            request.Headers.Add("X-Admin-Key", GraphIngestWorld.AdminKey);
+            using var response = await world.GatewayHttp.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode, $"unassign failed: {(int)response.StatusCode}");
+        }
+
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        await Eventually.UntilAsync(async () => (await directory.GetManyAsync(world.Organization, [late], CancellationToken.None))[0] is null,
+            because: "the profile of a user who no longer consents stayed in the directory");
+        Assert.NotNull((await directory.GetManyAsync(world.Organization, [first], CancellationToken.None))[0]);
+    }
+
+    [Fact]
+    public async Task ProfileNotificationLost_NextReconciliationRepairsIt()
+    {
+        await using var world = await GraphIngestWorld.StartAsync(users: 2);
+        var user = world.UserIds[0];
+        await using var feed = await world.Relay.OpenFeedAsync(new ConnectorFeedId(world.Organization, "xmpp"), "c1", CancellationToken.None);
+        await world.AssignAsync(user);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        await ReadUntilAsync(feed, got => ProfilesOf(got, user).Any());
+        var dropped = world.Control.Statistics.DroppedByFault;
+
+        world.Control.ConfigureFaults(f => f with { DropNext = 1 });
+        world.Control.UpdateUser(user, displayName: "Renamed While Graph Dropped It");
+        await Eventually.UntilAsync(() => world.Control.Statistics.DroppedByFault > dropped, because: "the simulator did not drop the notification");
+        world.Control.AdvanceClock(TimeSpan.FromMinutes(6));
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        var events = await ReadUntilAsync(feed, got => ProfilesOf(got, user).Any());
+
+        Assert.Equal("Renamed While Graph Dropped It", Assert.Single(ProfilesOf(events, user)).DisplayName);
+    }
+
     private async Task<GraphIngestWorld> StartAsync(bool onRedis) => onRedis
         ? await GraphIngestWorld.StartAsync(users: 3, redisConfiguration: redis.Server.Configuration, gatewaySettings: new Dictionary<string, string?>
         {
