@@ -81,6 +81,23 @@ public sealed class SimulatorControl
     public IReadOnlyList<string> CreateUsers(string tenantId, int count, string prefix = "simuser") =>
         _directory.CreateUsers(tenantId, count, prefix).Select(u => u.Id).ToList();
 
+    /// <summary>
+    /// Changes a user's profile as an administrator would in Entra ID (a users-resource <c>updated</c> notification).
+    /// Fields left null keep their value.
+    /// </summary>
+    public void UpdateUser(string userId, string? displayName = null, string? mail = null, string? userPrincipalName = null, string? jobTitle = null)
+    {
+        var user = RequireUser(userId);
+        _directory.AddUser(user.TenantId, new SimulatedUser
+        {
+            Id = user.Id,
+            DisplayName = displayName ?? user.DisplayName,
+            Mail = mail ?? user.Mail,
+            UserPrincipalName = userPrincipalName ?? user.UserPrincipalName,
+            JobTitle = jobTitle ?? user.JobTitle,
+        });
+    }
+
     /// <summary>Deletes a user (a users-resource <c>deleted</c> notification).</summary>
     public bool DeleteUser(string userId) => _directory.DeleteUser(userId);
 

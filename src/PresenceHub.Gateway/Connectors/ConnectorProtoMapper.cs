@@ -51,7 +51,7 @@ internal static class ConnectorProtoMapper
     /// <summary>The event as a connector receives it; null for a kind this gateway cannot express.</summary>
     public static V1.ConnectorEvent? ToProto(RelayEvent relayEvent, UserProfileRecord? profile, string? platformUserId, int coalesced)
     {
-        if (relayEvent.Kind != RelayEventKind.Presence || relayEvent.Presence is not { } update)
+        if (SubjectUserId(relayEvent) is not { } userId)
         {
             return null;
         }
@@ -60,26 +60,67 @@ internal static class ConnectorProtoMapper
         {
             EventId = relayEvent.Id,
             Cursor = relayEvent.Id,
-            Kind = V1.EventKind.Presence,
             OrganizationId = relayEvent.Organization.ToString(),
-            User = ToProto(update.UserId, profile),
+            User = ToProto(userId, relayEvent.Profile ?? profile),
             PlatformUserId = platformUserId ?? string.Empty,
-            SourcePlatform = update.Source.Id,
-            OriginPlatform = update.Origin.Id,
-            Version = update.Version.Stamp,
-            ObservedAt = Timestamp.FromDateTimeOffset(update.ObservedAt),
-            Presence = new V1.PresenceChange { Presence = ToProto(update.State), CoalescedCount = (uint)coalesced, Snapshot = relayEvent.IsSnapshot },
         };
         if (relayEvent.TraceParent is { } traceParent)
         {
             proto.TraceContext = new V1.TraceContext { Traceparent = traceParent, Tracestate = relayEvent.TraceState ?? string.Empty };
         }
 
-        return proto;
+        if (relayEvent.Kind == RelayEventKind.Presence && relayEvent.Presence is { } update)
+        {
+            proto.Kind = V1.EventKind.Presence;
+            proto.SourcePlatform = update.Source.Id;
+            proto.OriginPlatform = update.Origin.Id;
+            proto.Version = update.Version.Stamp;
+            proto.ObservedAt = Timestamp.FromDateTimeOffset(update.ObservedAt);
+            proto.Presence = new V1.PresenceChange { Presence = ToProto(update.State), CoalescedCount = (uint)coalesced, Snapshot = relayEvent.IsSnapshot };
+            return proto;
+        }
+
+        if (relayEvent.Kind == RelayEventKind.Profile && relayEvent.Profile is { } changed)
+        {
+            proto.Kind = V1.EventKind.Profile;
+            proto.SourcePlatform = Platform.Teams.Id;
+            proto.OriginPlatform = Platform.Teams.Id;
+            proto.Profile = new V1.ProfileChange
+            {
+                Profile = new V1.UserProfile
+                {
+                    DisplayName = changed.DisplayName ?? string.Empty,
+                    Mail = changed.Mail ?? string.Empty,
+                    UserPrincipalName = changed.UserPrincipalName ?? string.Empty,
+                    JobTitle = changed.JobTitle ?? string.Empty,
+                    AccountEnabled = changed.AccountEnabled,
+                },
+            };
+            return proto;
+        }
+
+        if (relayEvent.Kind == RelayEventKind.Withdrawn && relayEvent.Withdrawal is { } withdrawal)
+        {
+            proto.Kind = V1.EventKind.Withdrawn;
+            proto.Withdrawal = new V1.Withdrawal
+            {
+                Reason = withdrawal.Reason switch
+                {
+                    WithdrawalReason.UserRemoved => V1.WithdrawalReason.UserRemoved,
+                    WithdrawalReason.OptedOut => V1.WithdrawalReason.OptedOut,
+                    WithdrawalReason.EntitlementRevoked => V1.WithdrawalReason.EntitlementRevoked,
+                    _ => V1.WithdrawalReason.Unspecified,
+                },
+            };
+            return proto;
+        }
+
+        return null;
     }
 
     /// <summary>The Teams user an event is about, for looking up profiles and links; null when it has none.</summary>
-    public static string? SubjectUserId(RelayEvent relayEvent) => relayEvent.Presence?.UserId;
+    public static string? SubjectUserId(RelayEvent relayEvent) =>
+        relayEvent.Presence?.UserId ?? relayEvent.Profile?.UserId ?? relayEvent.Withdrawal?.UserId;
 
     public static V1.LastKnownPresence ToProto(V1.UserReference requested, string userId, UserProfileRecord? profile, PresenceUpdate? update)
     {

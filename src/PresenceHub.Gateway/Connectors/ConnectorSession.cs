@@ -262,6 +262,11 @@ internal sealed class ConnectorSession
 
                     logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
                 }
+                else if (ConnectorProtoMapper.SubjectUserId(queued.Event) is { } userId)
+                {
+                    var type = queued.Event.Kind == RelayEventKind.Profile ? MessageType.ProfileChange : MessageType.Withdrawal;
+                    logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(Platform.Teams.Id, userId), receiver, type, SessionId));
+                }
             }
 
             await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);

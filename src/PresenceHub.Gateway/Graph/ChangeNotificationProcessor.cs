@@ -86,7 +86,8 @@ internal sealed class ChangeNotificationProcessor(
                     await AddPresenceAsync(batch, notification, subscription, trusted, observedAt).ConfigureAwait(false);
                     break;
                 case GraphSubscriptionKind.Users when UserIdOf(notification) is { } userId:
-                    batch.ProfileChanges.Add((subscription.Organization, userId));
+                    batch.ProfileChanges.Add((subscription.Organization, userId,
+                        string.Equals(notification.ChangeType?.ToString(), "deleted", StringComparison.OrdinalIgnoreCase)));
                     break;
                 case GraphSubscriptionKind.AppInstallations when notification.Resource is { } resource:
                     batch.InstallationChanges.Add((subscription.Organization, resource));

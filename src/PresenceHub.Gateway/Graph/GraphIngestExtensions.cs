@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
@@ -13,9 +14,10 @@ using PresenceHub.Gateway.Relay;
 namespace PresenceHub.Gateway.Graph;
 
 /// <summary>
-/// Registers Graph ingest: the webhook's checks, app-only Graph clients and subscription records. Subscription
-/// records, consents, the keeper lease and the owners' token cache live in memory by default and in Redis (on the
-/// relay's connection and key prefix) when <c>Relay:Mode</c> is <c>Redis</c>, so every replica shares them.
+/// Registers Graph ingest: the webhook's checks, app-only Graph clients, subscription records and the profile
+/// refresher with its user directory. Subscription records, consents, profiles, the keeper lease and the owners'
+/// token cache live in memory by default and in Redis (on the relay's connection and key prefix) when
+/// <c>Relay:Mode</c> is <c>Redis</c>, so every replica shares them.
 /// </summary>
 internal static class GraphIngestExtensions
 {
@@ -58,6 +60,10 @@ internal static class GraphIngestExtensions
             ? sp.GetRequiredService<RedisKeeperLease>()
             : sp.GetRequiredService<SingleReplicaLease>());
         services.AddConsentStore();
+        services.AddUserDirectory();
+        services.TryAddSingleton<ProfileRefreshQueue>();
+        services.TryAddSingleton<ProfileRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProfileRefresher>());
         services.TryAddSingleton<SubscriptionKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
 

@@ -57,6 +57,13 @@ public sealed class GraphOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:45:00", "01:00:00", ErrorMessage = "Graph:PresenceSubscriptionLifetime must be between 45 and 60 minutes.")]
     public TimeSpan PresenceSubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// How long the app-only <c>/users</c> subscription that turns profile changes into profile events is requested
+    /// for (Graph allows up to 41,760 minutes). Default 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "29.00:00:00", ErrorMessage = "Graph:ProfileSubscriptionLifetime must be between 1 hour and 29 days (41,760 minutes).")]
+    public TimeSpan ProfileSubscriptionLifetime { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long before expiry a subscription is renewed at the latest; each subscription adds its own jitter of up to <see cref="RenewalJitter"/>.</summary>
     [Range(typeof(TimeSpan), "00:02:00", "00:40:00", ErrorMessage = "Graph:RenewBeforeExpiry must be between 2 and 40 minutes.")]
     public TimeSpan RenewBeforeExpiry { get; set; } = TimeSpan.FromMinutes(15);

@@ -31,6 +31,7 @@ internal static class GraphWebhookEndpoints
         HttpContext context,
         ChangeNotificationProcessor processor,
         IPresenceRelay relay,
+        ProfileRefreshQueue profiles,
         GraphIngestMetrics metrics,
         IOptions<GraphOptions> options,
         ILogger<ChangeNotificationProcessor> logger)
@@ -57,6 +58,13 @@ internal static class GraphWebhookEndpoints
             if (batch.Presence.Count > 0)
             {
                 await relay.PublishAsync(batch.Presence, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (batch.ProfileChanges.Count > 0)
+            {
+                // Queued for the profile refresher, never fetched here; a user who has not consented is dropped.
+                var notConsenting = await profiles.AdmitAsync(batch.ProfileChanges, context.RequestAborted).ConfigureAwait(false);
+                batch.Reject("user-not-consenting", notConsenting);
             }
         }
         catch (RelayUnavailableException ex)

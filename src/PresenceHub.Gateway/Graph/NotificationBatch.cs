@@ -8,8 +8,8 @@ internal sealed class NotificationBatch
     /// <summary>Presence updates that passed every check, in the order received.</summary>
     public List<PresenceUpdate> Presence { get; } = [];
 
-    /// <summary>Users whose profile changed (organization, user id).</summary>
-    public List<(OrganizationId Organization, string UserId)> ProfileChanges { get; } = [];
+    /// <summary>Users whose profile changed (organization, user id, whether Graph says the user was deleted).</summary>
+    public List<(OrganizationId Organization, string UserId, bool Deleted)> ProfileChanges { get; } = [];
 
     /// <summary>Users whose Teams app installation changed (organization, installation resource).</summary>
     public List<(OrganizationId Organization, string Resource)> InstallationChanges { get; } = [];
@@ -17,6 +17,11 @@ internal sealed class NotificationBatch
     /// <summary>Notifications dropped, by reason (unknown-subscription, client-state, validation-token, ...).</summary>
     public Dictionary<string, int> Rejected { get; } = new(StringComparer.Ordinal);
 
-    public void Reject(string reason, int count = 1) =>
-        Rejected[reason] = Rejected.GetValueOrDefault(reason) + count;
+    public void Reject(string reason, int count = 1)
+    {
+        if (count > 0)
+        {
+            Rejected[reason] = Rejected.GetValueOrDefault(reason) + count;
+        }
+    }
 }

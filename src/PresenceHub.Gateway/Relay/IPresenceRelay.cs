@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Relay;
@@ -42,4 +43,21 @@ public interface IPresenceRelay
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
     Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Fans out one <see cref="RelayEventKind.Profile"/> event per profile to every connector of the organization,
+    /// in order, in one round trip. Profiles are not kept as last-known state: snapshots carry presence only.
+    /// </summary>
+    /// <remarks>When this returns, the events are durable.</remarks>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
+    Task PublishProfilesAsync(OrganizationId organization, IReadOnlyList<UserProfileRecord> profiles, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets the last-known presence of every source of each user, so no later snapshot contains them, and fans
+    /// out one <see cref="RelayEventKind.Withdrawn"/> event per user to every connector of the organization, in one
+    /// round trip. Withdrawing a user with no presence still fans out the event.
+    /// </summary>
+    /// <remarks>When this returns, the removal and the events are durable.</remarks>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so withdraw again.</exception>
+    Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Relay;
@@ -56,7 +57,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                 }
 
                 organization.LastKnown[subject] = update;
-                organization.Append(new Entry(organization.LastSeq + 1, update, traceParent, traceState, now), _options, now);
+                organization.Append(new Entry(organization.LastSeq + 1, RelayEventKind.Presence, update, traceParent, traceState, now), _options, now);
                 outcomes[i] = PublishOutcome.Accepted;
                 touched.Add(organization);
             }
@@ -70,6 +71,39 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         _telemetry.RecordOutcomes(outcomes);
         _telemetry.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Task.FromResult<IReadOnlyList<PublishOutcome>>(outcomes);
+    }
+
+    public Task PublishProfilesAsync(OrganizationId organization, IReadOnlyList<UserProfileRecord> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (profiles.Any(p => p is null))
+        {
+            throw new ArgumentException("A batch holds no null profiles.", nameof(profiles));
+        }
+
+        Append(organization, profiles.Select(p => (RelayEventKind.Profile, (object)p)).ToList(), static (_, _) => { });
+        return Task.CompletedTask;
+    }
+
+    public Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (users.Any(u => u is null))
+        {
+            throw new ArgumentException("A batch holds no null withdrawals.", nameof(users));
+        }
+
+        Append(organization, users.Select(u => (RelayEventKind.Withdrawn, (object)u)).ToList(), static (org, entries) =>
+        {
+            var withdrawn = entries.Select(e => ((UserWithdrawal)e.Payload).UserId).ToHashSet(StringComparer.Ordinal);
+            foreach (var subject in org.LastKnown.Keys.Where(s => withdrawn.Contains(s.UserId)).ToList())
+            {
+                org.LastKnown.Remove(subject);
+            }
+        });
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
@@ -121,11 +155,36 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         return Task.FromResult<IRelayFeed>(new Feed(this, organization, connector, consumer));
     }
 
+    /// <summary>Applies a change to an organization's state and appends its events, atomically for readers.</summary>
+    private void Append(
+        OrganizationId id, List<(RelayEventKind Kind, object Payload)> entries, Action<Organization, List<(RelayEventKind Kind, object Payload)>> apply)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var (traceParent, traceState) = RelayTelemetry.CurrentTraceContext();
+        var now = _time.GetUtcNow();
+        var organization = Get(id);
+        lock (organization.Gate)
+        {
+            apply(organization, entries);
+            foreach (var (kind, payload) in entries)
+            {
+                organization.Append(new Entry(organization.LastSeq + 1, kind, payload, traceParent, traceState, now), _options, now);
+            }
+        }
+
+        organization.Wake();
+    }
+
     internal static string NewMark() => Guid.NewGuid().ToString("N")[..12];
 
     private Organization Get(OrganizationId id) => _organizations.GetOrAdd(id, static _ => new Organization());
 
-    private sealed record Entry(long Seq, PresenceUpdate Update, string? TraceParent, string? TraceState, DateTimeOffset At);
+    /// <summary>One event: its payload is a <see cref="PresenceUpdate"/>, <see cref="UserProfileRecord"/> or <see cref="UserWithdrawal"/> by kind.</summary>
+    private sealed record Entry(long Seq, RelayEventKind Kind, object Payload, string? TraceParent, string? TraceState, DateTimeOffset At);
 
     private sealed record Pending(string Consumer, DateTimeOffset DeliveredAt);
 
@@ -397,8 +456,9 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
             group.Pending[seq] = new Pending(_consumer, now);
             events.Add(new RelayEvent(
-                seq.ToString(CultureInfo.InvariantCulture), RelayEventKind.Presence, Connector.Organization,
-                entry.Update, entry.TraceParent, entry.TraceState));
+                seq.ToString(CultureInfo.InvariantCulture), entry.Kind, Connector.Organization,
+                entry.Payload as PresenceUpdate, entry.TraceParent, entry.TraceState,
+                Profile: entry.Payload as UserProfileRecord, Withdrawal: entry.Payload as UserWithdrawal));
             return true;
         }
 

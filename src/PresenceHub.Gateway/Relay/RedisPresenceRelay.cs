@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 using StackExchange.Redis;
 
@@ -119,6 +120,31 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
         return outcomes;
     }
 
+    public Task PublishProfilesAsync(OrganizationId organization, IReadOnlyList<UserProfileRecord> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        cancellationToken.ThrowIfCancellationRequested();
+        var payloads = profiles.Select(p => (RedisValue)UserEventCodec.Encode(p ?? throw new ArgumentException("A batch holds no null profiles.", nameof(profiles)))).ToList();
+        return AppendAsync(RedisRelayScripts.Append, organization, RelayEventKind.Profile, [Keys.Stream(organization)], [], payloads, valuesPerItem: 1);
+    }
+
+    public Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pairs = new List<RedisValue>(users.Count * 2);
+        foreach (var user in users)
+        {
+            ArgumentNullException.ThrowIfNull(user, nameof(users));
+            pairs.Add(user.UserId);
+            pairs.Add(UserEventCodec.Encode(user));
+        }
+
+        return AppendAsync(
+            RedisRelayScripts.Withdraw, organization, RelayEventKind.Withdrawn,
+            [Keys.Stream(organization), Keys.Users(organization)], [Keys.LastKnownPrefix(organization)], pairs, valuesPerItem: 2);
+    }
+
     public async Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
         OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken)
     {
@@ -159,6 +185,39 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             await _wakeups.AddAsync(connector.Organization, signal).ConfigureAwait(false);
             RelayLog.FeedOpened(Logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
             return new RedisRelayFeed(this, database, connector, consumer, signal);
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            Telemetry.Unavailable.Add(1);
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>Runs an appending script (<see cref="RedisRelayScripts.Append"/> or <see cref="RedisRelayScripts.Withdraw"/>), in chunks so one script never holds Redis for long.</summary>
+    private async Task AppendAsync(
+        string script, OrganizationId organization, RelayEventKind kind, RedisKey[] keys, RedisValue[] extra, List<RedisValue> items, int valuesPerItem)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var (traceParent, traceState) = RelayTelemetry.CurrentTraceContext();
+        var minId = Options.RetentionMaxAge is { } age
+            ? (Time.GetUtcNow() - age).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
+            : string.Empty;
+        var head = new RedisValue[]
+        {
+            Options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture), minId, traceParent ?? string.Empty,
+            traceState ?? string.Empty, kind.Token, Keys.Wake(organization).ToString(),
+        };
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            var calls = items.Chunk(ScriptBatch * valuesPerItem)
+                .Select(chunk => database.ScriptEvaluateAsync(script, keys, [.. head, .. extra, .. chunk]))
+                .ToList();
+            await Task.WhenAll(calls).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
         {

@@ -277,7 +277,10 @@ internal sealed class RedisRelayFeed : IRelayFeed
                 var presence = eventKind == RelayEventKind.Presence
                     ? PresenceUpdateCodec.Decode(Connector.Organization, (byte[])data!)
                     : null;
-                events.Add(new RelayEvent(entry.Id!, eventKind, Connector.Organization, presence, traceParent, traceState));
+                var profile = eventKind == RelayEventKind.Profile ? UserEventCodec.DecodeProfile((byte[])data!) : null;
+                var withdrawal = eventKind == RelayEventKind.Withdrawn ? UserEventCodec.DecodeWithdrawal((byte[])data!) : null;
+                events.Add(new RelayEvent(entry.Id!, eventKind, Connector.Organization, presence, traceParent, traceState,
+                    Profile: profile, Withdrawal: withdrawal));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

@@ -26,6 +26,9 @@ internal sealed class RedisRelayKeys(string prefix)
 
     public RedisKey LastKnown(OrganizationId organization, string member) => Tag(organization) + ":lk:" + member;
 
+    /// <summary>What precedes a member in its last-known key, for scripts that derive those keys from the users set.</summary>
+    public string LastKnownPrefix(OrganizationId organization) => Tag(organization) + ":lk:";
+
     public RedisKey Snapshot(ConnectorFeedId connector) => Tag(connector.Organization) + ":snap:" + connector.ConnectorId;
 
     public RedisChannel Wake(OrganizationId organization) => RedisChannel.Sharded(Tag(organization) + ":wake");

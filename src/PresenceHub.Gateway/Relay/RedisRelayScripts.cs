@@ -59,6 +59,67 @@ internal static class RedisRelayScripts
         """;
 
     /// <summary>
+    /// Appends events of one kind to an organization's stream, such as profile events. KEYS: stream. ARGV: maxlen,
+    /// minid ('' for none), traceparent, tracestate, kind, wake channel, then one payload per event. Returns the count.
+    /// </summary>
+    public const string Append = """
+        local fields = {'k', ARGV[5], 'd', ''}
+        if ARGV[3] ~= '' then
+          table.insert(fields, 'tp')
+          table.insert(fields, ARGV[3])
+          if ARGV[4] ~= '' then
+            table.insert(fields, 'ts')
+            table.insert(fields, ARGV[4])
+          end
+        end
+        for i = 7, #ARGV do
+          fields[4] = ARGV[i]
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+        end
+        if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
+        redis.call('SPUBLISH', ARGV[6], '')
+        return #ARGV - 6
+        """;
+
+    /// <summary>
+    /// Withdraws users of one organization: deletes their last-known presence of every source, then appends one
+    /// withdrawn event per user. KEYS: stream, users set. ARGV: maxlen, minid ('' for none), traceparent, tracestate,
+    /// kind, wake channel, the last-known key prefix, then user id and payload per user. The last-known keys are
+    /// derived from the users set's members (<c>{source}:{user}</c>); they carry the organization's hash tag, so on a
+    /// cluster they live in the script's slot. Reading the whole users set makes this O(users of the organization):
+    /// withdrawals are rare. Returns the number of last-known entries deleted.
+    /// </summary>
+    public const string Withdraw = """
+        local withdrawn = {}
+        for i = 8, #ARGV, 2 do withdrawn[ARGV[i]] = true end
+        local deleted = 0
+        for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+          local separator = string.find(member, ':', 1, true)
+          if separator and withdrawn[string.sub(member, separator + 1)] then
+            redis.call('DEL', ARGV[7] .. member)
+            redis.call('SREM', KEYS[2], member)
+            deleted = deleted + 1
+          end
+        end
+        local fields = {'k', ARGV[5], 'd', ''}
+        if ARGV[3] ~= '' then
+          table.insert(fields, 'tp')
+          table.insert(fields, ARGV[3])
+          if ARGV[4] ~= '' then
+            table.insert(fields, 'ts')
+            table.insert(fields, ARGV[4])
+          end
+        end
+        for i = 9, #ARGV, 2 do
+          fields[4] = ARGV[i]
+          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+        end
+        if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
+        redis.call('SPUBLISH', ARGV[6], '')
+        return deleted
+        """;
+
+    /// <summary>
     /// Creates a connector's consumer group at the end of the stream and, if the organization has any last-known
     /// presence, starts its first snapshot; nothing when the group exists. KEYS: stream, snapshot, users. ARGV:
     /// group, mark. Returns 1 when created.

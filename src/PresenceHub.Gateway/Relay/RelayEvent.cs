@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Relay;
@@ -10,6 +11,8 @@ namespace PresenceHub.Gateway.Relay;
 /// <param name="TraceParent">The W3C traceparent captured when the event was published; null when none.</param>
 /// <param name="TraceState">The W3C tracestate captured with it; null when none.</param>
 /// <param name="IsSnapshot">Whether the event comes from a snapshot of last-known presence rather than the event stream.</param>
+/// <param name="Profile">The user's new profile, for <see cref="RelayEventKind.Profile"/>.</param>
+/// <param name="Withdrawal">Who left federation and why, for <see cref="RelayEventKind.Withdrawn"/>.</param>
 public sealed record RelayEvent(
     string Id,
     RelayEventKind Kind,
@@ -17,4 +20,6 @@ public sealed record RelayEvent(
     PresenceUpdate? Presence,
     string? TraceParent,
     string? TraceState,
-    bool IsSnapshot = false);
+    bool IsSnapshot = false,
+    UserProfileRecord? Profile = null,
+    UserWithdrawal? Withdrawal = null);

@@ -16,11 +16,23 @@ public readonly record struct RelayEventKind
     /// <summary>A user's presence changed.</summary>
     public static RelayEventKind Presence { get; } = new("presence");
 
+    /// <summary>A consenting Teams user's directory profile changed; <see cref="RelayEvent.Profile"/> holds the new one.</summary>
+    public static RelayEventKind Profile { get; } = new("profile");
+
+    /// <summary>A user left federation; <see cref="RelayEvent.Withdrawal"/> says who and why. Forget their presence and profile.</summary>
+    public static RelayEventKind Withdrawn { get; } = new("withdrawn");
+
     /// <summary>Restores a kind from its stored token.</summary>
     public static RelayEventKind FromToken(string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        return token == Presence.Token ? Presence : new RelayEventKind(token);
+        return token switch
+        {
+            "presence" => Presence,
+            "profile" => Profile,
+            "withdrawn" => Withdrawn,
+            _ => new RelayEventKind(token),
+        };
     }
 
     /// <inheritdoc />

@@ -36,6 +36,11 @@ internal static class ControlEndpoints
         group.MapPost("/tenants/{tenantId}/users", (string tenantId, SimulatedUser user, SimulatorControl control) => Results.Ok(new { id = control.AddUser(tenantId, user) }));
         group.MapPost("/tenants/{tenantId}/users/bulk", (string tenantId, BulkUsersRequest request, SimulatorControl control) =>
             Results.Ok(new { ids = control.CreateUsers(tenantId, request.Count, request.Prefix ?? "simuser") }));
+        group.MapPatch("/users/{userId}", (string userId, UpdateUserRequest request, SimulatorControl control) =>
+        {
+            control.UpdateUser(userId, request.DisplayName, request.Mail, request.UserPrincipalName, request.JobTitle);
+            return Results.NoContent();
+        });
         group.MapDelete("/users/{userId}", (string userId, SimulatorControl control) => control.DeleteUser(userId) ? Results.NoContent() : Results.NotFound());
         group.MapPost("/tenants/{tenantId}/teamsApps", (string tenantId, TeamsAppRequest request, SimulatorControl control) =>
         {

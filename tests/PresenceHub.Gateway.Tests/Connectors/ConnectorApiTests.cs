@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Connector.Sdk;
+using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Gateway.WriteBack;
@@ -33,6 +34,8 @@ public sealed class ConnectorApiTests
         Assert.Equal(Availability.Busy, received.State.Availability);
         Assert.Equal(Platform.Teams, received.Update.Source);
         Assert.Equal(world.Organization, received.Organization);
+        // Who the user is comes from the profile the gateway fetched when they consented.
+        Assert.EndsWith("@contoso.onmicrosoft.com", received.User.UserPrincipalName, StringComparison.Ordinal);
         // The XMPP mapping the connector applies: a call is dnd with a label.
         var xmpp = XmppPresenceMapping.Instance.ToPlatform(received.State);
         Assert.Equal(XmppShow.Dnd, xmpp.Show);
@@ -107,10 +110,13 @@ public sealed class ConnectorApiTests
     public async Task Publication_LinkedByOverrideOrMail_IsRelayedAndHandedToWriteBack_AndNotEchoedToItsPlatform()
     {
         var writeBack = new RecordingWriteBack();
-        var directory = new TestUserDirectory();
-        await using var world = await StartAsync(users: 3, writeBack, directory);
+        await using var world = await StartAsync(users: 3, writeBack);
         var users = world.UserIds;
-        await directory.PutAsync(world.Organization, new UserProfileRecord(users[2], "Carol", "carol@contoso.com", $"carol@contoso.onmicrosoft.com", null, true), CancellationToken.None);
+        // Carol's mail changes in the directory; the profile subscription brings it to the gateway.
+        world.Control.UpdateUser(users[2], displayName: "Carol", mail: "carol@contoso.com");
+        var directory = world.Gateway.Services.GetRequiredService<IUserDirectory>();
+        await Eventually.UntilAsync(async () => (await directory.FindByAddressAsync(world.Organization, "carol@contoso.com", CancellationToken.None)).Count == 1,
+            because: "the profile change did not reach the gateway's directory");
         await world.LinkIdentityAsync("xmpp", "alice@chat.example", users[1]);
         var key = await world.IssueConnectorKeyAsync();
         var xmppHandler = new RecordingHandler();
@@ -152,22 +158,26 @@ public sealed class ConnectorApiTests
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         }, handler);
 
-    /// <summary>A world whose users all consented, subscribed through the first user.</summary>
+    /// <summary>A world whose users all consented, subscribed by the gateway through the first user, who signed in.</summary>
     internal static async Task<GraphIngestWorld> StartAsync(
-        int users, IPresenceWriteBack? writeBack = null, IUserDirectory? directory = null, string? redis = null,
+        int users, IPresenceWriteBack? writeBack = null, string? redis = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         var world = await GraphIngestWorld.StartAsync(users, redisConfiguration: redis, gatewaySettings: settings, configureServices: services =>
         {
             services.AddSingleton(writeBack ?? new RecordingWriteBack());
-            services.AddSingleton(directory ?? new TestUserDirectory());
         });
-        foreach (var user in world.UserIds)
+        // As in production: the first user signs in (and can own subscriptions), the others are assigned, and the
+        // gateway's keeper subscribes to all of them.
+        await world.SignInAsync(world.UserIds[0]);
+        foreach (var user in world.UserIds.Skip(1))
         {
             await world.AssignAsync(user);
         }
 
-        await world.SubscribePresenceAsync(world.UserIds[0], world.UserIds);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        var subscriptions = await world.Subscriptions.ListAsync(world.Organization, CancellationToken.None);
+        Assert.True(world.UserIds.All(u => subscriptions.Any(s => s.Kind == GraphSubscriptionKind.Presence && s.Covers(u))), "the keeper did not subscribe to every consenting user");
         return world;
     }
 }

@@ -36,6 +36,21 @@ public sealed class GraphOptionsTests
         Assert.Contains(Validate(options), m => m.Contains("unique", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("00:59:00", false)]
+    [InlineData("01:00:00", true)]
+    [InlineData("29.00:00:00", true)]
+    [InlineData("29.00:01:00", false)]
+    public void Validate_ProfileSubscriptionLifetime_MustBeWithinGraphsLimits(string lifetime, bool valid)
+    {
+        var options = Valid();
+        options.ProfileSubscriptionLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture);
+
+        var messages = Validate(options);
+
+        Assert.Equal(valid, !messages.Any(m => m.Contains("Graph:ProfileSubscriptionLifetime", StringComparison.Ordinal)));
+    }
+
     private static GraphOptions Valid() => new()
     {
         ClientId = Guid.NewGuid(),

@@ -86,7 +86,7 @@ public sealed class IngestAcceptanceTests
         }
 
         await world.Keeper.RunPassAsync(CancellationToken.None);
-        Assert.Single(world.Control.GetSubscriptions());
+        Assert.Single(world.Control.GetSubscriptions(), s => s.Resource.Contains("/communications/presences", StringComparison.Ordinal));
         var delivered = world.Control.Statistics.DeliveredItems;
         world.Control.ConfigureFaults(f => f with { DropPercentage = 5 });
 

@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
@@ -285,6 +286,150 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 20), toXmpp.Select(e => (int)Presences.Sequence(e.Presence!)));
         Assert.Equal(Enumerable.Range(1, 20), toSlack.Select(e => (int)Presences.Sequence(e.Presence!)));
         Assert.Equal("marker", Assert.Single(toForeign).Presence!.UserId);
+    }
+
+    [Fact]
+    public async Task PublishProfiles_FanOutToEveryConnectorInOrder_WithEveryField()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var xmpp = await OpenEmptyAsync(relay, organization, "xmpp", "c1");
+        await using var slack = await OpenEmptyAsync(relay, organization, "slack", "c1");
+        var ada = new UserProfileRecord("u1", "Ada Lovelace", "ada@contoso.com", "ada@contoso.onmicrosoft.com", "Analyst", true);
+        var grace = new UserProfileRecord("u2", null, null, "grace@contoso.com", null, false);
+
+        await relay.PublishProfilesAsync(organization, [ada, grace], Timeout());
+        var toXmpp = await ReadUntilAsync(xmpp, got => got.Count >= 2);
+        var toSlack = await ReadUntilAsync(slack, got => got.Count >= 2);
+
+        foreach (var events in new[] { toXmpp, toSlack })
+        {
+            Assert.Equal([ada, grace], events.Select(e => e.Profile));
+            Assert.All(events, e => Assert.Equal(RelayEventKind.Profile, e.Kind));
+            Assert.All(events, e => Assert.Null(e.Presence));
+            Assert.All(events, e => Assert.Equal(organization, e.Organization));
+        }
+    }
+
+    [Fact]
+    public async Task PublishProfiles_KeepOrderWithPresenceEvents_AndNeverEnterSnapshots()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var feed = await OpenEmptyAsync(relay, organization, "xmpp", "c1");
+        var profile = new UserProfileRecord("u1", "Ada", "ada@contoso.com", "ada@contoso.com", null, true);
+
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+        await relay.PublishProfilesAsync(organization, [profile], Timeout());
+        await relay.PublishAsync([Presences.Update(organization, "u1", 2)], Timeout());
+        var events = await ReadUntilAsync(feed, got => got.Count >= 3);
+        await using var late = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "late"), "c1", Timeout());
+        var snapshot = await ReadUntilAsync(late, got => got.Count >= 1);
+
+        Assert.Equal([RelayEventKind.Presence, RelayEventKind.Profile, RelayEventKind.Presence], events.Select(e => e.Kind));
+        Assert.Equal(2, Presences.Sequence(Assert.Single(snapshot).Presence!));
+    }
+
+    [Fact]
+    public async Task PublishProfiles_EmptyBatch_DoesNothing()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var feed = await OpenEmptyAsync(relay, organization, "xmpp", "c1");
+
+        await relay.PublishProfilesAsync(organization, [], Timeout());
+        await relay.PublishAsync([Presences.Update(organization, "marker", 1)], Timeout());
+        var events = await ReadUntilAsync(feed, got => got.Count >= 1);
+
+        Assert.Equal("marker", Assert.Single(events).Presence!.UserId);
+    }
+
+    [Fact]
+    public async Task Withdraw_ForgetsLastKnownOfEverySource_AndFansOutOneEventPerUser()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await relay.PublishAsync(
+            [Presences.Update(organization, "u1", 1), Presences.Update(organization, "u1", 2, Platform.Slack),
+             Presences.Update(organization, "u2", 3), Presences.Update(organization, "u10", 4)], Timeout());
+        await using var xmpp = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        await ReadUntilAsync(xmpp, got => got.Count >= 4);
+        await using var slack = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "slack"), "c1", Timeout());
+        await ReadUntilAsync(slack, got => got.Count >= 4);
+
+        await relay.WithdrawAsync(
+            organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut), new UserWithdrawal("nobody", WithdrawalReason.UserRemoved)], Timeout());
+        var toXmpp = await ReadUntilAsync(xmpp, got => got.Count >= 2);
+        var toSlack = await ReadUntilAsync(slack, got => got.Count >= 2);
+        var known = await relay.GetLastKnownAsync(
+            organization, [Subject("u1"), new PresenceSubject(Platform.Slack, "u1"), Subject("u2"), Subject("u10")], Timeout());
+
+        Assert.Null(known[0]);
+        Assert.Null(known[1]);
+        Assert.NotNull(known[2]);
+        Assert.NotNull(known[3]);
+        var expected = new[] { new UserWithdrawal("u1", WithdrawalReason.OptedOut), new UserWithdrawal("nobody", WithdrawalReason.UserRemoved) };
+        Assert.Equal(expected, toXmpp.Select(e => e.Withdrawal));
+        Assert.Equal(expected, toSlack.Select(e => e.Withdrawal));
+        Assert.All(toXmpp, e => Assert.Equal(RelayEventKind.Withdrawn, e.Kind));
+        Assert.All(toXmpp, e => Assert.Null(e.Presence));
+    }
+
+    [Fact]
+    public async Task Withdraw_UserIsAbsentFromANewConnectorsSnapshot()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await relay.PublishAsync(
+            [Presences.Update(organization, "u1", 1), Presences.Update(organization, "u1", 2, Platform.Slack), Presences.Update(organization, "u2", 3)],
+            Timeout());
+
+        await relay.WithdrawAsync(organization, [new UserWithdrawal("u1", WithdrawalReason.EntitlementRevoked)], Timeout());
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        await relay.PublishAsync([Presences.Update(organization, "marker", 4)], Timeout());
+        // New events follow only once the snapshot is delivered, so the live marker ends it.
+        var events = await ReadUntilAsync(feed, got => got.Any(e => e.Presence?.UserId == "marker" && !e.IsSnapshot));
+
+        Assert.Contains(events, e => e.IsSnapshot && e.Presence!.UserId == "u2");
+        Assert.DoesNotContain(events, e => e.Presence!.UserId == "u1");
+    }
+
+    [Fact]
+    public async Task Withdraw_ThenNewPresence_MakesTheUserKnownAgain()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await relay.PublishAsync([Presences.Update(organization, "u1", 5)], Timeout());
+
+        await relay.WithdrawAsync(organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut)], Timeout());
+        var outcome = await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+
+        Assert.Equal([PublishOutcome.Accepted], outcome);
+        Assert.Equal(1, Presences.Sequence((await relay.GetLastKnownAsync(organization, [Subject("u1")], Timeout()))[0]!));
+    }
+
+    [Fact]
+    public async Task UserEvents_OfOneOrganization_NeverReachAnother()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        var other = Presences.NewOrganization();
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1), Presences.Update(other, "u1", 1)], Timeout());
+        await using var own = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        await using var foreign = await relay.OpenFeedAsync(new ConnectorFeedId(other, "xmpp"), "c1", Timeout());
+        await ReadUntilAsync(own, got => got.Count >= 1);
+        await ReadUntilAsync(foreign, got => got.Count >= 1);
+
+        await relay.PublishProfilesAsync(organization, [new UserProfileRecord("u1", "Ada", null, "ada@contoso.com", null, true)], Timeout());
+        await relay.WithdrawAsync(organization, [new UserWithdrawal("u1", WithdrawalReason.UserRemoved)], Timeout());
+        await relay.PublishAsync([Presences.Update(other, "marker", 2)], Timeout());
+        var toOwn = await ReadUntilAsync(own, got => got.Count >= 2);
+        var toForeign = await ReadUntilAsync(foreign, got => got.Count >= 1);
+
+        Assert.Equal([RelayEventKind.Profile, RelayEventKind.Withdrawn], toOwn.Select(e => e.Kind));
+        Assert.Equal("marker", Assert.Single(toForeign).Presence!.UserId);
+        Assert.NotNull((await relay.GetLastKnownAsync(other, [Subject("u1")], Timeout()))[0]);
+        Assert.Null((await relay.GetLastKnownAsync(organization, [Subject("u1")], Timeout()))[0]);
     }
 
     [Fact]

@@ -76,4 +76,22 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
         Assert.Equal(2000, defaults.ConnectTimeout);
         Assert.Equal(750, explicitTimeout.AsyncTimeout);
     }
+
+    [Fact]
+    public async Task Feed_EntriesWrittenBeforeUserEvents_StillDecode()
+    {
+        // An entry as a gateway without profile events wrote it: kind and payload only, no new fields.
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        var old = System.Text.Encoding.UTF8.GetString(PresenceUpdateCodec.Encode(Presences.Update(organization, "u1", 3)));
+
+        await redis.Server.CliAsync("XADD", $"{_prefix}:{{{organization}}}:events", "*", "k", "presence", "d", old);
+        await redis.Server.CliAsync("XADD", $"{_prefix}:{{{organization}}}:events", "*", "k", "profile", "d", """{"u":"u2","p":"b@contoso.com","x":1}""");
+        var events = await ReadUntilAsync(feed, got => got.Count >= 2);
+
+        Assert.Equal(Presences.Update(organization, "u1", 3), events[0].Presence);
+        Assert.Null(events[0].Profile);
+        Assert.Equal(new PresenceHub.Gateway.Profiles.UserProfileRecord("u2", null, null, "b@contoso.com", null, true), events[1].Profile);
+    }
 }

@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 
@@ -59,5 +60,20 @@ public sealed class RedisRelayOutageTests : IAsyncLifetime
         {
             delivered.AddRange(await feed.ReadAsync(10, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
         }
+    }
+
+    [Fact]
+    public async Task UserEvents_WhileRedisIsDown_ThrowRelayUnavailable()
+    {
+        var relay = _handle!.Relay;
+        var organization = Presences.NewOrganization();
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], CancellationToken.None);
+
+        await _redis!.KillAsync();
+
+        await Assert.ThrowsAsync<RelayUnavailableException>(() => relay.PublishProfilesAsync(
+            organization, [new UserProfileRecord("u1", "Ada", null, "ada@contoso.com", null, true)], CancellationToken.None));
+        await Assert.ThrowsAsync<RelayUnavailableException>(() => relay.WithdrawAsync(
+            organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut)], CancellationToken.None));
     }
 }

@@ -39,6 +39,31 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateUser_ChangesOnlyTheGivenFields_AndNotifiesUsersSubscribers()
+    {
+        var userId = _world.UserIds[0];
+        await _world.SubscribeUsersAsync();
+        using var before = await _world.SendAsync(HttpMethod.Get, $"v1.0/users/{userId}", _world.AppToken());
+        var original = await TestWorld.JsonAsync(before);
+
+        _world.Control.UpdateUser(userId, displayName: "Ada King", mail: "ada.king@contoso.com");
+        using var patch = await _world.Http.PatchAsJsonAsync($"_simulator/users/{userId}", new { jobTitle = "Countess" });
+        using var unknown = await _world.Http.PatchAsJsonAsync("_simulator/users/nobody", new { jobTitle = "x" });
+        await Eventually.UntilAsync(() => _world.Receiver.Items().Count == 2, "both updates were notified");
+        using var after = await _world.SendAsync(HttpMethod.Get, $"v1.0/users/{userId}", _world.AppToken());
+        var updated = await TestWorld.JsonAsync(after);
+
+        Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("Ada King", (string?)updated["displayName"]);
+        Assert.Equal("ada.king@contoso.com", (string?)updated["mail"]);
+        Assert.Equal("Countess", (string?)updated["jobTitle"]);
+        Assert.Equal((string?)original["userPrincipalName"], (string?)updated["userPrincipalName"]);
+        Assert.All(_world.Receiver.Items(), i => Assert.Equal("updated", (string?)i["changeType"]));
+        Assert.All(_world.Receiver.Items(), i => Assert.Equal($"Users/{userId}", (string?)i["resource"]));
+    }
+
+    [Fact]
     public async Task HttpControl_AdvancesClockAndSetsFaults()
     {
         var before = _world.Control.Now;

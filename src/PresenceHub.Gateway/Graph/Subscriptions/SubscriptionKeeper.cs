@@ -12,9 +12,11 @@ namespace PresenceHub.Gateway.Graph.Subscriptions;
 
 /// <summary>
 /// Keeps every organization's subscriptions alive and right: presence subscriptions packed over consenting users
-/// and owned by users who signed in, renewed well before expiry with a per-subscription jitter and a cap on calls,
-/// reauthorized on request, recreated when Graph lost them; and reconciliation after every gap (start, lease
-/// change, recreation) and on a schedule. Exactly one replica keeps at a time (<see cref="IKeeperLease"/>).
+/// and owned by users who signed in, and one app-only <c>/users</c> subscription for profile changes, renewed well
+/// before expiry with a per-subscription jitter and a cap on calls, reauthorized on request, recreated when Graph
+/// lost them; and reconciliation after every gap (start, lease change, recreation) and on a schedule, of presence
+/// and of consenting users' profiles (through the <see cref="ProfileRefreshQueue"/>), whose profiles are also
+/// fetched as soon as they consent. Exactly one replica keeps at a time (<see cref="IKeeperLease"/>).
 /// </summary>
 internal sealed class SubscriptionKeeper : BackgroundService
 {
@@ -24,6 +26,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly GraphAppClients _appClients;
     private readonly PresenceReconciler _reconciler;
     private readonly LifecycleEventQueue _lifecycle;
+    private readonly ProfileRefreshQueue _profiles;
     private readonly IKeeperLease _lease;
     private readonly EncryptionCertificateStore _certificates;
     private readonly GraphIngestMetrics _metrics;
@@ -38,15 +41,17 @@ internal sealed class SubscriptionKeeper : BackgroundService
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
         });
     private readonly Dictionary<OrganizationId, DateTimeOffset> _nextReconcile = [];
+    private readonly Dictionary<OrganizationId, HashSet<string>> _consenting = [];
     private bool _held;
 
     public SubscriptionKeeper(
         IConsentStore consents, IGraphSubscriptionStore store, SubscriptionOwnerTokens owners, GraphAppClients appClients,
-        PresenceReconciler reconciler, LifecycleEventQueue lifecycle, IKeeperLease lease, EncryptionCertificateStore certificates,
-        GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time, ILogger<SubscriptionKeeper> logger)
+        PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
+        EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
+        ILogger<SubscriptionKeeper> logger)
     {
-        (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _lease, _certificates, _metrics, _options, _time, _logger) =
-            (consents, store, owners, appClients, reconciler, lifecycle, lease, certificates, metrics, options.Value, time, logger);
+        (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
+            (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
         _calls = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = _options.SubscriptionCallsPer20Seconds,
@@ -82,6 +87,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
                 // A new keeper cannot know what was missed while nobody kept: reconcile every organization now.
                 _held = true;
                 _nextReconcile.Clear();
+                _consenting.Clear();
             }
 
             while (_lifecycle.Reader.TryRead(out var notification))
@@ -178,8 +184,11 @@ internal sealed class SubscriptionKeeper : BackgroundService
             GraphIngestLog.UsersWithoutOwner(_logger, plan.Uncovered.Count, organization.ToString());
         }
 
+        var profileGap = await KeepProfileSubscriptionAsync(organization, existing, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        if (gap || !_nextReconcile.TryGetValue(organization, out var next) || now >= next)
+        var reconcile = gap || !_nextReconcile.TryGetValue(organization, out var next) || now >= next;
+        RequestProfiles(organization, consents, everyone: reconcile || profileGap);
+        if (reconcile)
         {
             var covered = plan.Keep.Concat(existing.Where(s => s.Kind == GraphSubscriptionKind.Presence))
                 .SelectMany(s => s.UserIds).Concat(plan.Create.SelectMany(c => c.UserIds))
@@ -188,6 +197,56 @@ internal sealed class SubscriptionKeeper : BackgroundService
             _nextReconcile[organization] = now + _options.ReconcileInterval;
         }
     }
+
+    /// <summary>
+    /// Queues profile refreshes: of every consenting user (on the reconciliation schedule and after a gap), else of
+    /// those who consented since the last pass; and of those who stopped consenting, so their profiles are dropped.
+    /// </summary>
+    private void RequestProfiles(OrganizationId organization, IReadOnlyList<Privacy.Consent> consents, bool everyone)
+    {
+        var now = consents.Select(c => c.UserId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var before = _consenting.GetValueOrDefault(organization) ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        _profiles.Request(organization, everyone ? now : now.Where(u => !before.Contains(u)));
+        _profiles.Request(organization, before.Where(u => !now.Contains(u)));
+        _consenting[organization] = now;
+    }
+
+    /// <summary>Keeps exactly one live <c>/users</c> subscription; true when it had to be created (a gap in profile changes).</summary>
+    private async Task<bool> KeepProfileSubscriptionAsync(OrganizationId organization, IReadOnlyList<GraphSubscription> existing, CancellationToken cancellationToken)
+    {
+        var kept = existing.Where(s => s.Kind == GraphSubscriptionKind.Users).ToList();
+        var noSessions = new Dictionary<string, string>();
+        foreach (var extra in kept.Skip(1))
+        {
+            await DeleteAsync(extra, noSessions, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (kept.FirstOrDefault() is { } current && (!IsDue(current) || await RenewAsync(current, noSessions, cancellationToken).ConfigureAwait(false)))
+        {
+            return false;
+        }
+
+        var clientState = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        var request = new Subscription
+        {
+            ChangeType = "updated,deleted",
+            NotificationUrl = _options.NotificationUrl?.ToString() ?? throw new InvalidOperationException("Graph:NotificationUrl is not set."),
+            LifecycleNotificationUrl = _options.LifecycleNotificationUrl?.ToString() ?? throw new InvalidOperationException("Graph:LifecycleNotificationUrl is not set."),
+            Resource = "/users",
+            ExpirationDateTime = _time.GetUtcNow() + _options.ProfileSubscriptionLifetime,
+            ClientState = clientState,
+        };
+        var client = _appClients.For(organization);
+        var created = await CallAsync("create", () => client.Subscriptions.PostAsync(request, cancellationToken: cancellationToken)).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("Graph returned no subscription.");
+        await _store.SaveAsync(new GraphSubscription(created.Id!, organization, GraphSubscriptionKind.Users, request.Resource,
+            clientState, null, [], created.ExpirationDateTime ?? request.ExpirationDateTime.Value), cancellationToken).ConfigureAwait(false);
+        GraphIngestLog.SubscriptionCreated(_logger, "users", created.Id!, organization.ToString(), 0);
+        return true;
+    }
+
+    private TimeSpan Lifetime(GraphSubscription subscription) =>
+        subscription.Kind == GraphSubscriptionKind.Users ? _options.ProfileSubscriptionLifetime : _options.PresenceSubscriptionLifetime;
 
     private bool IsDue(GraphSubscription subscription)
     {
@@ -227,7 +286,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private async Task<bool> RenewAsync(GraphSubscription subscription, IReadOnlyDictionary<string, string> sessions, CancellationToken cancellationToken)
     {
         var client = ClientFor(subscription, sessions);
-        var expiry = _time.GetUtcNow() + _options.PresenceSubscriptionLifetime;
+        var expiry = _time.GetUtcNow() + Lifetime(subscription);
         try
         {
             var renewed = await CallAsync("renew", () => client.Subscriptions[subscription.Id].PatchAsync(
