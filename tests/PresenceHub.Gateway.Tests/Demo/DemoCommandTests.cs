@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using PresenceHub.Gateway.Tests.Infrastructure;
+
+namespace PresenceHub.Gateway.Tests.Demo;
+
+/// <summary>The README's first command, run as a user runs it: a real process, its output, Ctrl+C.</summary>
+public sealed partial class DemoCommandTests
+{
+    // The stage whose lines prove presence went all the way through.
+    private const string Delivered = "hub";
+
+    // The generator never produces this pair, so seeing it proves the explicit change went through.
+    private const string ExplicitAvailability = "Busy";
+    private const string ExplicitActivity = "InAConferenceCall";
+
+    private static readonly TimeSpan Flowing = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Demo_ShowsGeneratedAndExplicitPresenceChanges_ThenExitsZeroOnSigint()
+    {
+        await using var demo = DemoProcess.Start("--Demo:Users=4", "--Demo:ChangesPerSecond=4");
+
+        // Presence flows within 30 seconds of the command: the first line of every user, then generated changes.
+        await Poll.UntilAsync(() => Presence(demo).Select(p => (p["user"], p["activity"], p["availability"])).Distinct().Count() > 6,
+            $"generated presence changes at the {Delivered} stage; output so far:\n{Output(demo)}", Flowing);
+        var start = Single(demo, "demo", p => p.ContainsKey("simulator"));
+        var users = Lines(demo).Where(p => p[""] == "demo" && p.ContainsKey("id")).Select(p => p["id"]).ToList();
+        Assert.Equal(4, users.Count);
+        Assert.Contains(Presence(demo), p => users.Contains(p["user"]));
+
+        // Someone changes presence in Teams, through the simulator's control API that the demo prints.
+        using var simulator = SimulatorClient(start);
+        var target = users[^1];
+        using (var response = await simulator.PostAsJsonAsync($"_simulator/users/{target}/presence",
+            new { availability = ExplicitAvailability, activity = ExplicitActivity }))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        await Poll.UntilAsync(() => Presence(demo).Any(p => p["user"] == target && p["activity"] == ExplicitActivity && p["availability"] == ExplicitAvailability),
+            $"the explicit change of {target}; output so far:\n{Output(demo)}", Flowing);
+        var shown = Presence(demo).First(p => p["user"] == target && p["activity"] == ExplicitActivity);
+        Assert.Equal("dnd", shown["xmpp"]);
+
+        demo.Interrupt();
+        Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the demo did not stop after SIGINT; output:\n{Output(demo)}");
+        Assert.Equal(0, demo.ExitCode);
+        Assert.StartsWith("demo stopped ", demo.Lines.Last(), StringComparison.Ordinal);
+        Assert.NotEqual("0", Lines(demo).Last()["generated"]);
+        Assert.DoesNotContain(demo.Errors, line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_WithInvalidSetting_NamesItAndExitsTwo()
+    {
+        await using var demo = DemoProcess.Start("--Demo:Users=0");
+
+        Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the demo did not exit");
+        Assert.Equal(2, demo.ExitCode);
+        Assert.Contains(demo.Errors, line => line.Contains("Demo:Users", StringComparison.Ordinal));
+    }
+
+    private static HttpClient SimulatorClient(IReadOnlyDictionary<string, string> start)
+    {
+        // Trust exactly the simulator's CA, as the gateway does by configuration.
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        handler.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(File.ReadAllText(start["ca"])));
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(start["simulator"]) };
+    }
+
+    private static IReadOnlyDictionary<string, string> Single(DemoProcess demo, string kind, Func<IReadOnlyDictionary<string, string>, bool> match) =>
+        Assert.Single(Lines(demo), p => p[""] == kind && match(p));
+
+    private static List<IReadOnlyDictionary<string, string>> Presence(DemoProcess demo) =>
+        Lines(demo).Where(p => p[""] == "presence" && p.GetValueOrDefault("stage") == Delivered).ToList();
+
+    /// <summary>Each line as its first word (key "") and its key=value pairs.</summary>
+    private static List<IReadOnlyDictionary<string, string>> Lines(DemoProcess demo) =>
+        demo.Lines.Select(line =>
+        {
+            var pairs = new Dictionary<string, string>(StringComparer.Ordinal) { [""] = line.Split(' ', 2)[0] };
+            foreach (Match pair in Pair().Matches(line))
+            {
+                pairs[pair.Groups[1].Value] = pair.Groups[2].Value.Trim('"');
+            }
+
+            return (IReadOnlyDictionary<string, string>)pairs;
+        }).ToList();
+
+    private static string Output(DemoProcess demo) =>
+        string.Join('\n', demo.Lines.TakeLast(40)) + "\nstderr:\n" + string.Join('\n', demo.Errors.TakeLast(20));
+
+    [GeneratedRegex("""(\w+)=("[^"]*"|\S+)""")]
+    private static partial Regex Pair();
+}
