@@ -342,7 +342,8 @@ public sealed partial class ConnectorClient : IHostedService, IAsyncDisposable
         var token = _options.AccessTokenProvider is { } provider
             ? await provider(cancellationToken).ConfigureAwait(false)
             : _options.AccessToken!;
-        return new Metadata { { "authorization", "Bearer " + token } };
+        // Unary calls carry the platform in a header; streams say it in their hello.
+        return new Metadata { { "authorization", "Bearer " + token }, { "presencehub-platform", _options.Platform } };
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)

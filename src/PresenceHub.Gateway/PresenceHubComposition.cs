@@ -1,6 +1,9 @@
+using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.TeamsApp;
 
 namespace PresenceHub.Gateway;
 
@@ -17,6 +20,9 @@ public static class PresenceHubComposition
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddConnectorApi();
+        builder.AddTeamsApp();
+        builder.AddMetadataLog();
         return builder;
     }
 
@@ -29,6 +35,8 @@ public static class PresenceHubComposition
         app.MapGet("/healthz/live", () => Results.Ok());
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
+        app.MapConnectorApi();
+        app.MapMetadataLogEndpoints();
         return app;
     }
 }

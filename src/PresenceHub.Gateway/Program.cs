@@ -1,9 +1,9 @@
 using PresenceHub.Gateway;
-using PresenceHub.Gateway.Demo;
+using PresenceHub.Gateway.Cli;
 
-if (args is [DemoCommand.Name, .. var demoArgs])
+if (await GatewayCli.TryRunAsync(args) is { } exitCode)
 {
-    return await DemoCommand.RunAsync(demoArgs);
+    return exitCode;
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Client;
@@ -64,7 +62,7 @@ internal static class ConsentEndpoints
         string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper,
         IOptions<AdminKeyOptions> admin, TimeProvider time)
     {
-        if (Authorize(context, admin.Value) is { } denied)
+        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
         {
             return denied;
         }
@@ -89,7 +87,7 @@ internal static class ConsentEndpoints
     private static async Task<IResult> UnassignAsync(
         string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
     {
-        if (Authorize(context, admin.Value) is { } denied)
+        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
         {
             return denied;
         }
@@ -106,17 +104,4 @@ internal static class ConsentEndpoints
 
     private static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
         (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
-
-    private static IResult? Authorize(HttpContext context, AdminKeyOptions admin)
-    {
-        var presented = context.Request.Headers["X-Admin-Key"].ToString();
-        if (admin.Key is not { Length: > 0 } key)
-        {
-            return Results.Problem("Admin:Key is not configured, so the admin API is off.", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(key)))
-            ? null
-            : Results.Unauthorized();
-    }
 }

@@ -16,4 +16,7 @@ public interface IConsentStore
 
     /// <summary>Every organization with at least one consent.</summary>
     Task<IReadOnlyList<OrganizationId>> OrganizationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether each user consented; one entry per id, in order. The check behind every connector call.</summary>
+    Task<IReadOnlyList<bool>> AreConsentingAsync(OrganizationId organization, IReadOnlyList<string> userIds, CancellationToken cancellationToken);
 }

@@ -30,4 +30,9 @@ internal sealed class InMemoryConsentStore : IConsentStore
 
     public Task<IReadOnlyList<OrganizationId>> OrganizationsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OrganizationId>>(_byOrganization.Where(o => !o.Value.IsEmpty).Select(o => o.Key).ToList());
+
+    public Task<IReadOnlyList<bool>> AreConsentingAsync(OrganizationId organization, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<bool>>(_byOrganization.TryGetValue(organization, out var users)
+            ? userIds.Select(users.ContainsKey).ToList()
+            : userIds.Select(_ => false).ToList());
 }

@@ -96,6 +96,29 @@ internal sealed class RedisConsentStore : IConsentStore
         }
     }
 
+    public async Task<IReadOnlyList<bool>> AreConsentingAsync(
+        OrganizationId organization, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            var fields = userIds.Select(id => (RedisValue)id.ToLowerInvariant()).ToArray();
+            var values = await database.HashGetAsync(Consents(organization), fields).ConfigureAwait(false);
+            return values.Select(v => !v.IsNull).ToList();
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
     private RedisKey Organizations => $"{_prefix}:consent-organizations";
 
     private RedisKey Consents(OrganizationId organization) => $"{_prefix}:{{{organization}}}:consents";

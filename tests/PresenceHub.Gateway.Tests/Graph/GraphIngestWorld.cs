@@ -41,6 +41,12 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public Uri GatewayAddress { get; private set; } = null!;
 
+    /// <summary>The gateway's Graph and admin settings, as configured (more settings come from the test).</summary>
+    public Dictionary<string, string?> Settings { get; private set; } = [];
+
+    /// <summary>Where connectors dial in (HTTP/2 without TLS).</summary>
+    public Uri ConnectorAddress { get; private set; } = null!;
+
     public OrganizationId Organization { get; private set; }
 
     public string ClientId { get; private set; } = "";
@@ -69,11 +75,13 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     /// <param name="configureSimulator">Changes the simulator's options.</param>
     /// <param name="redisConfiguration">When set, the gateway's relay runs on this redis-server (Relay:Mode=Redis).</param>
     /// <param name="gatewaySettings">More gateway configuration, applied last.</param>
+    /// <param name="configureServices">Registers services before the gateway's own, which it then keeps.</param>
     public static async Task<GraphIngestWorld> StartAsync(
         int users = 3,
         Action<GraphSimulatorOptions>? configureSimulator = null,
         string? redisConfiguration = null,
-        IReadOnlyDictionary<string, string?>? gatewaySettings = null)
+        IReadOnlyDictionary<string, string?>? gatewaySettings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         // MSAL and Azure.Identity judge token expiry by the real clock while the simulator's clock is advanced by
         // hours in tests: tokens outlive the tests so a cached token is never one the simulator considers expired.
@@ -93,7 +101,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         world.Organization = OrganizationId.Parse(tenant);
         world.UserIds = world.Control.CreateUsers(tenant, users);
         world.EncryptionCertificate = CreateEncryptionCertificate();
-        await world.StartGatewayAsync(redisConfiguration, gatewaySettings);
+        await world.StartGatewayAsync(redisConfiguration, gatewaySettings, configureServices);
         return world;
     }
 
@@ -143,7 +151,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
         await graph.Subscriptions.PostAsync(subscription) ?? throw new InvalidOperationException("Graph returned no subscription.");
 
-    private async Task StartGatewayAsync(string? redisConfiguration, IReadOnlyDictionary<string, string?>? gatewaySettings)
+    private async Task StartGatewayAsync(
+        string? redisConfiguration, IReadOnlyDictionary<string, string?>? gatewaySettings, Action<IServiceCollection>? configureServices)
     {
         var caPath = Path.Combine(_directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, Simulator.CertificateAuthorityPem);
@@ -152,13 +161,21 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         var port = FreePort();
+        var connectorPort = FreePort();
         GatewayAddress = new Uri($"http://127.0.0.1:{port}/");
+        ConnectorAddress = new Uri($"http://127.0.0.1:{connectorPort}/");
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls(GatewayAddress.ToString());
+        // Webhooks and the admin API over HTTP/1.1; the connector API over HTTP/2 without TLS on its own port.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            kestrel.Listen(System.Net.IPAddress.Loopback, connectorPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        });
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(Simulator.Clock);
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("PRESENCEHUB_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information); }
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        Settings = new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = ClientId,
             ["Graph:ClientSecret"] = Secret,
@@ -171,7 +188,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
-        });
+        };
+        builder.Configuration.AddInMemoryCollection(Settings);
         if (redisConfiguration is not null)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -215,6 +233,32 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             "Bearer", Control.MintUserGraphToken(Organization.ToString(), ownerUserId, ClientId));
         using var response = await http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"delete failed: {(int)response.StatusCode}");
+    }
+
+    /// <summary>An administrator issues a connector key through the admin API; returns the key.</summary>
+    public async Task<string> IssueConnectorKeyAsync(string name = "test-connector", string? platform = null, OrganizationId? organization = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/organizations/{organization ?? Organization}/connector-keys")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { name, platform }),
+        };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await GatewayHttp.SendAsync(request);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"issuing a key failed: {(int)response.StatusCode}");
+        var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        return body.GetProperty("key").GetString()!;
+    }
+
+    /// <summary>An administrator links a platform user to a Teams user.</summary>
+    public async Task LinkIdentityAsync(string platform, string platformUserId, string teamsUserId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"admin/organizations/{Organization}/identity-links/{platform}/{Uri.EscapeDataString(platformUserId)}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { teamsUserId }),
+        };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await GatewayHttp.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"linking failed: {(int)response.StatusCode}");
     }
 
     /// <summary>An administrator assigns the user to federation.</summary>

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway.Connectors;
+
+/// <summary>Registers and maps the connector API: the gRPC service, its health and reflection, and its admin endpoints.</summary>
+internal static class ConnectorExtensions
+{
+    public static IHostApplicationBuilder AddConnectorApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ConnectorOptions>()
+            .BindConfiguration(ConnectorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var maxMessage = builder.Configuration.GetValue<int?>($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.MaxMessageBytes)}")
+            ?? new ConnectorOptions().MaxMessageBytes;
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = maxMessage);
+        services.AddGrpcHealthChecks().AddCheck("connector-api", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        services.AddGrpcReflection();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RedisRelayConnection>();
+        services.TryAddSingleton<InMemoryConnectorKeyStore>();
+        services.TryAddSingleton<RedisConnectorKeyStore>();
+        services.TryAddSingleton<IConnectorKeyStore>(sp => GraphIngestExtensions.SharesState(sp)
+            ? sp.GetRequiredService<RedisConnectorKeyStore>()
+            : sp.GetRequiredService<InMemoryConnectorKeyStore>());
+        services.TryAddSingleton<InMemoryIdentityLinkStore>();
+        services.TryAddSingleton<RedisIdentityLinkStore>();
+        services.TryAddSingleton<IIdentityLinkStore>(sp => GraphIngestExtensions.SharesState(sp)
+            ? sp.GetRequiredService<RedisIdentityLinkStore>()
+            : sp.GetRequiredService<InMemoryIdentityLinkStore>());
+        services.TryAddSingleton<ConnectorMetrics>();
+        services.TryAddSingleton<ConnectorAuthenticator>();
+        services.TryAddSingleton<ConnectorRateLimiter>();
+        services.TryAddSingleton<IdentityResolver>();
+        services.TryAddSingleton<ConnectorPublisher>();
+        services.TryAddSingleton<ConnectorSessionServices>();
+        services.TryAddSingleton<ConnectorSessionRegistry>();
+        builder.AddConnectorEntraAuthentication();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapConnectorApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<ConnectorService>();
+        endpoints.MapGrpcHealthChecksService();
+        if (endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.EnableReflection)
+        {
+            endpoints.MapGrpcReflectionService();
+        }
+
+        endpoints.MapConnectorAdminEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using PresenceHub.Gateway.MetadataLog;
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.WriteBack;
+using PresenceHub.Presence;
+using V1 = PresenceHub.Connectors.V1;
+
+namespace PresenceHub.Gateway.Connectors;
+
+/// <summary>
+/// Takes a connector's publication of one platform user's presence: links it to a consenting Teams user of the
+/// connector's organization, relays it to the other connectors, and hands it to write-back into Teams.
+/// </summary>
+internal sealed class ConnectorPublisher(
+    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, IMetadataLog metadataLog, ConnectorMetrics metrics, TimeProvider time)
+{
+    private const int MaxIdLength = 256;
+
+    /// <param name="caller">The connector's credential.</param>
+    /// <param name="platform">The connector's platform.</param>
+    /// <param name="publication">What it published.</param>
+    /// <param name="sessionId">The stream's session id, or the credential id for a unary call: the metadata log's session.</param>
+    /// <param name="cancellationToken">Cancels publishing.</param>
+    public async Task<V1.PublicationResult> PublishAsync(
+        ConnectorCaller caller, Platform platform, V1.PresencePublication publication, string sessionId, CancellationToken cancellationToken)
+    {
+        var result = await ApplyAsync(caller, platform, publication, cancellationToken).ConfigureAwait(false);
+        result.PublicationId = publication.PublicationId;
+        metrics.Published(platform.Id, result.Outcome.ToString());
+        if (result.TeamsUserId.Length > 0)
+        {
+            await metadataLog.AppendAsync(caller.Organization,
+                [new MetadataLogEntry(time.GetUtcNow(), MetadataLogEntry.UserAddress(platform.Id, result.TeamsUserId), MetadataLogEntry.Gateway, MessageType.Presence, sessionId)],
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<V1.PublicationResult> ApplyAsync(
+        ConnectorCaller caller, Platform platform, V1.PresencePublication publication, CancellationToken cancellationToken)
+    {
+        if (publication.PlatformUserId is not { Length: > 0 and <= MaxIdLength } platformUserId)
+        {
+            return Rejected($"platform_user_id must be 1 to {MaxIdLength} characters.");
+        }
+
+        if (publication.Presence is null)
+        {
+            return Rejected("presence is required.");
+        }
+
+        PresenceVersion? version = null;
+        if (publication.Version.Length > 0)
+        {
+            if (!PresenceVersion.TryParse(publication.Version, out var parsed))
+            {
+                return Rejected("version is not a PresenceHub version stamp; leave it empty to order by arrival.");
+            }
+
+            version = parsed;
+        }
+
+        var match = await identities.ResolvePlatformUserAsync(
+            caller.Organization, platform, platformUserId, NullIfEmpty(publication.MailHint), cancellationToken).ConfigureAwait(false);
+        if (match.TeamsUserId is not { } teamsUserId)
+        {
+            return new V1.PublicationResult
+            {
+                Outcome = V1.PublicationOutcome.UnlinkedUser,
+                Detail = match.Kind == IdentityMatchKind.Ambiguous
+                    ? "The mail hint matches several Teams users; an administrator must link the user."
+                    : "No consenting Teams user of this organization is linked to this platform user.",
+            };
+        }
+
+        var now = time.GetUtcNow();
+        var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, ConnectorProtoMapper.ToModel(publication.Presence),
+            version ?? PresenceVersion.FromObservedTime(now, TieBreaker()), platform, now);
+        var outcome = (await relay.PublishAsync([update], cancellationToken).ConfigureAwait(false))[0];
+        if (outcome != PublishOutcome.Accepted)
+        {
+            return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Stale, TeamsUserId = teamsUserId };
+        }
+
+        await writeBack.SubmitAsync([update], cancellationToken).ConfigureAwait(false);
+        return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Accepted, TeamsUserId = teamsUserId };
+    }
+
+    private static V1.PublicationResult Rejected(string detail) => new() { Outcome = V1.PublicationOutcome.Rejected, Detail = detail };
+
+    private static ulong TieBreaker() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,452 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using PresenceHub.Gateway.MetadataLog;
+using PresenceHub.Gateway.Profiles;
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
+using V1 = PresenceHub.Connectors.V1;
+
+namespace PresenceHub.Gateway.Connectors;
+
+/// <summary>
+/// One connector's open stream: writes its relay feed in batches within a bounded window of unacknowledged events,
+/// through a bounded queue that keeps only the newest presence per user, never sending a platform its own presence
+/// back; reads
+/// its acknowledgements, heartbeats, state reports and publications; ends when the connector goes silent.
+/// </summary>
+internal sealed class ConnectorSession
+{
+    private readonly ConnectorCaller _caller;
+    private readonly IRelayFeed _feed;
+    private readonly IServerStreamWriter<V1.ConnectResponse> _writer;
+    private readonly ConnectorSessionServices _services;
+    private readonly ConnectorOptions _options;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly LinkedList<string> _outstanding = [];
+    private readonly Dictionary<string, LinkedListNode<string>> _outstandingById = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _ended = new();
+    private readonly string? _resumeCursor;
+    private readonly LinkedList<Queued> _queue = [];
+    private readonly Dictionary<(string UserId, Platform Source), LinkedListNode<Queued>> _waiting = [];
+    private TaskCompletionSource _windowOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _queueFilled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _queueDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastReceivedTicks;
+    private V1.StreamError? _endReason;
+
+    public ConnectorSession(
+        ConnectorCaller caller, string connectorId, Platform platform, IRelayFeed feed,
+        IServerStreamWriter<V1.ConnectResponse> writer, ConnectorSessionServices services, string? resumeCursor)
+    {
+        _resumeCursor = resumeCursor;
+        _caller = caller;
+        ConnectorId = connectorId;
+        Platform = platform;
+        _feed = feed;
+        _writer = writer;
+        _services = services;
+        _options = services.Options.CurrentValue;
+        SessionId = Guid.NewGuid().ToString("N");
+        _lastReceivedTicks = services.Time.GetTimestamp();
+    }
+
+    public string SessionId { get; }
+
+    public string ConnectorId { get; }
+
+    public Platform Platform { get; }
+
+    public OrganizationId Organization => _caller.Organization;
+
+    /// <summary>The state the connector last reported about its platform side.</summary>
+    public V1.ConnectorState ReportedState { get; private set; } = V1.ConnectorState.Unspecified;
+
+    /// <summary>Events written and not yet acknowledged.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstanding.Count;
+            }
+        }
+    }
+
+    /// <summary>Ends the session, telling the connector why.</summary>
+    public void End(V1.StreamErrorReason reason, string detail)
+    {
+        Interlocked.CompareExchange(ref _endReason, new V1.StreamError { Reason = reason, Detail = detail }, null);
+        _ended.Cancel();
+    }
+
+    public async Task RunAsync(IAsyncStreamReader<V1.ConnectRequest> requests, V1.Welcome welcome, CancellationToken callAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callAborted, _ended.Token);
+        var token = linked.Token;
+        await WriteAsync(new V1.ConnectResponse { Welcome = welcome }, token).ConfigureAwait(false);
+        var reading = ReadAsync(requests, token);
+        var watching = WatchSilenceAsync(token);
+        var filling = FillAsync(token);
+        var delivering = DeliverAsync(token);
+        try
+        {
+            // The connector closing its side, going silent, or the relay failing ends the session.
+            var first = await Task.WhenAny(reading, watching, filling, delivering).ConfigureAwait(false);
+            await _ended.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await first.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!callAborted.IsCancellationRequested)
+            {
+                // Ended on purpose (replaced, shutting down): the final error below says why.
+            }
+        }
+        finally
+        {
+            await _ended.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(Quietly(reading), Quietly(watching), Quietly(filling), Quietly(delivering)).ConfigureAwait(false);
+            if (_endReason is { } reason && !callAborted.IsCancellationRequested)
+            {
+                await TryWriteFinalAsync(new V1.ConnectResponse { Error = reason }).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves events from the relay feed into the stream's bounded queue. Presence from the connector's own platform
+    /// (an echo) and events at or before its resume cursor are acknowledged without sending. A presence event whose
+    /// user and source already wait in the queue replaces the waiting one, which is acknowledged: presence is state,
+    /// so a connector that falls behind gets fewer, newer events. Reading pauses while the queue is full.
+    /// </summary>
+    private async Task FillAsync(CancellationToken token)
+    {
+        var capacity = QueueCapacity;
+        while (!token.IsCancellationRequested)
+        {
+            int space;
+            Task spaceFreed;
+            lock (_gate)
+            {
+                space = capacity - _queue.Count;
+                spaceFreed = _queueDrained.Task;
+            }
+
+            if (space <= 0)
+            {
+                await spaceFreed.WaitAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
+            IReadOnlyList<RelayEvent> events;
+            try
+            {
+                events = await _feed.ReadAsync(Math.Min(space, 1000), token).ConfigureAwait(false);
+            }
+            catch (RelayUnavailableException e)
+            {
+                ConnectorLog.RelayUnavailable(_services.Logger, e, SessionId);
+                throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; reconnect and resume."));
+            }
+
+            var skip = new List<string>();
+            var replaced = 0;
+            lock (_gate)
+            {
+                foreach (var e in events)
+                {
+                    if (RelayEventIds.IsAtOrBefore(e.Id, _resumeCursor))
+                    {
+                        // Handled before a crash that came before its acknowledgement: the resume cursor says so.
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Kind == RelayEventKind.Presence && e.Presence is null)
+                    {
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Presence is { } update && update.IsEchoFor(Platform))
+                    {
+                        skip.Add(e.Id);
+                    }
+                    else if (e.Presence is { } presence && _waiting.TryGetValue((presence.UserId, presence.Source), out var node))
+                    {
+                        var (older, newer) = node.Value.Event.Presence!.Version >= presence.Version ? (e, node.Value.Event) : (node.Value.Event, e);
+                        node.Value = new Queued(newer, node.Value.Coalesced + 1);
+                        skip.Add(older.Id);
+                        replaced++;
+                    }
+                    else
+                    {
+                        var added = _queue.AddLast(new Queued(e, 0));
+                        if (e.Presence is { } fresh)
+                        {
+                            _waiting[(fresh.UserId, fresh.Source)] = added;
+                        }
+                    }
+                }
+
+                _queueFilled.TrySetResult();
+                _queueFilled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            if (replaced > 0)
+            {
+                _services.Metrics.Coalesced(replaced);
+            }
+
+            if (skip.Count > 0)
+            {
+                await _feed.AcknowledgeAsync(skip, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement.</summary>
+    private async Task DeliverAsync(CancellationToken token)
+    {
+        var platformName = Platform.Id;
+        while (!token.IsCancellationRequested)
+        {
+            var taken = new List<Queued>();
+            Task changed;
+            lock (_gate)
+            {
+                var room = Math.Min(_options.MaxUnacknowledgedEvents - _outstanding.Count, _options.MaxBatchSize);
+                while (room-- > 0 && _queue.First is { } first)
+                {
+                    _queue.RemoveFirst();
+                    if (first.Value.Event.Presence is { } update)
+                    {
+                        _waiting.Remove((update.UserId, update.Source));
+                    }
+
+                    taken.Add(first.Value);
+                }
+
+                if (taken.Count > 0)
+                {
+                    _queueDrained.TrySetResult();
+                    _queueDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    foreach (var queued in taken)
+                    {
+                        _outstandingById[queued.Event.Id] = _outstanding.AddLast(queued.Event.Id);
+                    }
+                }
+
+                // Wake on either: more events queued, or acknowledgements opening the window.
+                changed = _queue.Count == 0 ? _queueFilled.Task : _windowOpened.Task;
+            }
+
+            if (taken.Count == 0)
+            {
+                await changed.WaitAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
+            var batch = await MapAsync(taken, token).ConfigureAwait(false);
+            await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
+            _services.Metrics.Delivered(platformName, batch.Events.Count);
+            var now = _services.Time.GetUtcNow();
+            var receiver = MetadataLogEntry.ConnectorAddress(ConnectorId);
+            var logged = new List<MetadataLogEntry>(taken.Count);
+            foreach (var queued in taken)
+            {
+                if (queued.Event.Presence is { } update)
+                {
+                    if (!queued.Event.IsSnapshot)
+                    {
+                        _services.Metrics.Lag(now - update.ObservedAt);
+                    }
+
+                    logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
+                }
+            }
+
+            await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);
+        }
+    }
+
+    private int QueueCapacity => Math.Max(_options.MaxBatchSize * 4, 1024);
+
+    private async Task<V1.EventBatch> MapAsync(List<Queued> events, CancellationToken token)
+    {
+        var userIds = events.Select(q => ConnectorProtoMapper.SubjectUserId(q.Event)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var profiles = await _services.Directory.GetManyAsync(Organization, userIds, token).ConfigureAwait(false);
+        var platformUsers = await _services.Links.FindPlatformUsersAsync(Organization, Platform, userIds, token).ConfigureAwait(false);
+        var byUser = new Dictionary<string, (UserProfileRecord? Profile, string? PlatformUserId)>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            byUser[userIds[i]] = (profiles[i], platformUsers[i]);
+        }
+
+        var batch = new V1.EventBatch();
+        foreach (var (e, coalesced) in events)
+        {
+            var subject = ConnectorProtoMapper.SubjectUserId(e);
+            var (profile, platformUserId) = subject is null ? default : byUser[subject];
+            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced) is { } proto)
+            {
+                batch.Events.Add(proto);
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>An event waiting to be written, with how many older events of the same user it replaced.</summary>
+    private readonly record struct Queued(RelayEvent Event, int Coalesced);
+
+    private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
+    {
+        while (await requests.MoveNext(token).ConfigureAwait(false))
+        {
+            Interlocked.Exchange(ref _lastReceivedTicks, _services.Time.GetTimestamp());
+            var request = requests.Current;
+            switch (request.MessageCase)
+            {
+                case V1.ConnectRequest.MessageOneofCase.Ack:
+                    await AcknowledgeAsync(request.Ack, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Heartbeat:
+                    await WriteAsync(new V1.ConnectResponse { Heartbeat = request.Heartbeat }, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.StateReport:
+                    ReportedState = request.StateReport.State;
+                    ConnectorLog.StateReported(_services.Logger, SessionId, ReportedState.ToString());
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Publication when !_services.RateLimiter.TryAcquire(_caller.CredentialId):
+                    await WriteAsync(new V1.ConnectResponse
+                    {
+                        Error = new V1.StreamError
+                        {
+                            Reason = V1.StreamErrorReason.RateLimited,
+                            Detail = $"Publication {request.Publication.PublicationId} was not applied: over {_options.PublicationsPerSecond} per second.",
+                            RetryAfter = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)),
+                        },
+                    }, token).ConfigureAwait(false);
+                    break;
+                case V1.ConnectRequest.MessageOneofCase.Publication:
+                    var result = await _services.Publish(_caller, Platform, request.Publication, SessionId, token).ConfigureAwait(false);
+                    await WriteAsync(new V1.ConnectResponse { PublicationResult = result }, token).ConfigureAwait(false);
+                    break;
+                default:
+                    await WriteAsync(new V1.ConnectResponse
+                    {
+                        Error = new V1.StreamError { Reason = V1.StreamErrorReason.InvalidMessage, Detail = "Expected ack, heartbeat, state_report or publication." },
+                    }, token).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cursor acknowledges every event written up to and including it; listed event ids are acknowledged too.
+    /// Unknown or repeated ones are ignored: they were acknowledged before.
+    /// </summary>
+    private async Task AcknowledgeAsync(V1.EventAcknowledgement ack, CancellationToken token)
+    {
+        var handled = new List<string>();
+        lock (_gate)
+        {
+            if (ack.Cursor.Length > 0 && _outstandingById.ContainsKey(ack.Cursor))
+            {
+                while (_outstanding.First is { } first)
+                {
+                    _outstanding.RemoveFirst();
+                    _outstandingById.Remove(first.Value);
+                    handled.Add(first.Value);
+                    if (first.Value == ack.Cursor)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            foreach (var id in ack.EventIds)
+            {
+                if (_outstandingById.Remove(id, out var node))
+                {
+                    _outstanding.Remove(node);
+                    handled.Add(id);
+                }
+            }
+
+            if (handled.Count > 0)
+            {
+                _windowOpened.TrySetResult();
+                _windowOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        if (handled.Count > 0)
+        {
+            await _feed.AcknowledgeAsync(handled, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchSilenceAsync(CancellationToken token)
+    {
+        var limit = _options.HeartbeatInterval * 3;
+        while (true)
+        {
+            await Task.Delay(_options.HeartbeatInterval, _services.Time, token).ConfigureAwait(false);
+            var silence = _services.Time.GetElapsedTime(Interlocked.Read(ref _lastReceivedTicks));
+            if (silence > limit)
+            {
+                ConnectorLog.Silent(_services.Logger, SessionId, silence);
+                throw new RpcException(new Status(StatusCode.Unavailable, $"Nothing received for {silence}; heartbeat every {_options.HeartbeatInterval}."));
+            }
+        }
+    }
+
+    private async Task WriteAsync(V1.ConnectResponse response, CancellationToken token)
+    {
+        await _writes.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            await _writer.WriteAsync(response, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task TryWriteFinalAsync(V1.ConnectResponse response)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await WriteAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The connection is already gone; the connector learns by reconnecting.
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or RelayUnavailableException)
+        {
+            // Ending: the first task's outcome decides how the call ends.
+        }
+    }
+
+    /// <summary>The welcome for a session.</summary>
+    public V1.Welcome Welcome(V1.ResumeOutcome outcome) => new()
+    {
+        SessionId = SessionId,
+        HeartbeatInterval = Duration.FromTimeSpan(_options.HeartbeatInterval),
+        MaxBatchSize = (uint)_options.MaxBatchSize,
+        MaxUnacknowledgedEvents = (uint)_options.MaxUnacknowledgedEvents,
+        ResumeOutcome = outcome,
+        OrganizationId = Organization.ToString(),
+    };
+}

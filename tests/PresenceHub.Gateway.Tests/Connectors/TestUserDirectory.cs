@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using PresenceHub.Gateway.Profiles;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Tests.Connectors;
+
+/// <summary>Profiles put by the test.</summary>
+internal sealed class TestUserDirectory : IUserDirectory
+{
+    private readonly ConcurrentDictionary<(OrganizationId, string), UserProfileRecord> _profiles = new();
+
+    public Task PutAsync(OrganizationId organization, UserProfileRecord profile, CancellationToken cancellationToken)
+    {
+        _profiles[(organization, profile.UserId)] = profile;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<UserProfileRecord?>> GetManyAsync(OrganizationId organization, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UserProfileRecord?>>(userIds.Select(id => _profiles.GetValueOrDefault((organization, id))).ToList());
+
+    public Task<IReadOnlyList<UserProfileRecord>> FindByAddressAsync(OrganizationId organization, string mailOrUserPrincipalName, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UserProfileRecord>>(_profiles.Where(p => p.Key.Item1 == organization
+            && (string.Equals(p.Value.Mail, mailOrUserPrincipalName, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(p.Value.UserPrincipalName, mailOrUserPrincipalName, StringComparison.OrdinalIgnoreCase))).Select(p => p.Value).ToList());
+
+    public Task RemoveAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    {
+        _profiles.TryRemove((organization, userId), out _);
+        return Task.CompletedTask;
+    }
+}
