@@ -4,10 +4,15 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
+using PresenceHub.Connector.Sdk;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.WriteBack;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
 
@@ -16,12 +21,16 @@ namespace PresenceHub.Gateway.Demo;
 /// <summary>
 /// Everything the demo runs in one process: the Graph simulator with a tenant, PresenceHub's app registration and
 /// users; the gateway (the same composition as the service) configured against the simulator only by configuration,
-/// as it would be against Microsoft; consent for the users; and the simulator's presence generator.
+/// as it would be against Microsoft; consent for the users; a console connector on the gateway's gRPC connector API;
+/// and the simulator's presence generator.
 /// </summary>
 internal sealed class DemoWorld : IAsyncDisposable
 {
     private const string Domain = "contoso.onmicrosoft.com";
     private const string EncryptionCertificateId = "demo";
+    private const string ConsoleConnectorId = "demo-console";
+    private const string ConsolePlatform = "console";
+    private const string HubStage = "hub";
     private static readonly TimeSpan SubscriptionWait = TimeSpan.FromSeconds(30);
 
     private static readonly string[] Names =
@@ -44,6 +53,7 @@ internal sealed class DemoWorld : IAsyncDisposable
     private readonly string _adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private readonly string _clientSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     private X509Certificate2? _encryptionCertificate;
+    private ConnectorClient? _connector;
     private IReadOnlyList<PresenceSubject> _subjects = [];
 
     private DemoWorld(GraphSimulator.GraphSimulator simulator, string directory, IPresenceView view, TimeProvider time)
@@ -75,7 +85,13 @@ internal sealed class DemoWorld : IAsyncDisposable
 
     public RelayMode RelayMode { get; private set; }
 
-    /// <summary>Starts the simulator, then the gateway built from <paramref name="builder"/>, then consent and the generator.</summary>
+    /// <summary>The console connector's connection to the gateway.</summary>
+    public ConnectionStatus ConnectorStatus => _connector?.Status ?? ConnectionStatus.Stopped;
+
+    /// <summary>
+    /// Starts the simulator, then the gateway built from <paramref name="builder"/>, then consent, the console
+    /// connector and the generator.
+    /// </summary>
     /// <param name="builder">The gateway's builder, already carrying the command line, environment and logging.</param>
     /// <param name="options">The demo's settings.</param>
     /// <param name="view">Where hub-side presence changes are shown.</param>
@@ -127,7 +143,7 @@ internal sealed class DemoWorld : IAsyncDisposable
         {
             if (Table.SetHub(Users[i].Id, hub[i]) is not null)
             {
-                _view.Changed(Users[i], hub[i]!, "hub");
+                _view.Changed(Users[i], hub[i]!, HubStage);
             }
         }
     }
@@ -136,7 +152,7 @@ internal sealed class DemoWorld : IAsyncDisposable
     public DemoStatus Status(DemoLogSink logs) => new(
         Simulator.Control.GeneratedChanges,
         Table.ReceivedEvents,
-        "not connected",
+        ConnectorStatus.ToString(),
         Simulator.Control.GetSubscriptions().Count,
         logs.Count,
         logs.Recent);
@@ -145,6 +161,12 @@ internal sealed class DemoWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Simulator.Control.StopPresenceGeneratorAsync().ConfigureAwait(false);
+        if (_connector is not null)
+        {
+            // Before the gateway, so the connector says goodbye and the gateway has no stream to cut.
+            await _connector.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Gateway is { } gateway)
         {
             DemoLog.Stopped(_logger, Simulator.Control.GeneratedChanges, Table.ReceivedEvents);
@@ -190,6 +212,7 @@ internal sealed class DemoWorld : IAsyncDisposable
         }
 
         await WaitForSubscriptionAsync(cancellationToken).ConfigureAwait(false);
+        await StartConnectorAsync(cancellationToken).ConfigureAwait(false);
         control.StartPresenceGenerator(new PresenceGeneratorSettings { TenantId = tenant, ChangesPerSecond = options.ChangesPerSecond });
     }
 
@@ -200,7 +223,7 @@ internal sealed class DemoWorld : IAsyncDisposable
             var mail = $"{name.Replace(' ', '.').ToLowerInvariant()}@{Domain}";
             var id = control.AddUser(tenant, new SimulatedUser { DisplayName = name, Mail = mail, UserPrincipalName = mail });
             // The first user signs in to the Teams app and so can own the presence subscription.
-            return new DemoUser(id, name, i == 0 ? ConsentSource.SignedIn : ConsentSource.AdminAssigned);
+            return new DemoUser(id, name, mail, i == 0 ? ConsentSource.SignedIn : ConsentSource.AdminAssigned);
         }).ToList();
 
     private async Task StartGatewayAsync(WebApplicationBuilder builder, string clientId, CancellationToken cancellationToken)
@@ -240,7 +263,11 @@ internal sealed class DemoWorld : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<IHostLifetime, DemoHostLifetime>();
         builder.AddPresenceHub();
+        builder.Services.TryAddSingleton<IPresenceWriteBack, DemoWriteBackAbsent>();
+        builder.Services.TryAddSingleton<IUserDirectory>(new DemoUserDirectory(Organization, Users.Select(u =>
+            new UserProfileRecord(u.Id, u.DisplayName, u.Mail, u.Mail, null, AccountEnabled: true))));
         var gateway = builder.Build();
         gateway.MapPresenceHub();
         Gateway = gateway;
@@ -265,6 +292,32 @@ internal sealed class DemoWorld : IAsyncDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sso);
         using var response = await _gatewayHttp.SendAsync(request, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "Signing a user in to the Teams app", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StartConnectorAsync(CancellationToken cancellationToken)
+    {
+        // A hub-issued connector key, as an administrator would issue one for a real connector.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/organizations/{Organization}/connector-keys")
+        {
+            Content = JsonContent.Create(new { name = ConsoleConnectorId }),
+        };
+        request.Headers.Add("X-Admin-Key", _adminKey);
+        using var response = await _gatewayHttp.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, "Issuing the console connector's key", cancellationToken).ConfigureAwait(false);
+        var issued = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+
+        var options = new ConnectorClientOptions
+        {
+            HubAddress = ConnectorAddress,
+            ConnectorId = ConsoleConnectorId,
+            Platform = ConsolePlatform,
+            ConnectorVersion = typeof(DemoWorld).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+            AccessToken = issued.GetProperty("key").GetString(),
+        };
+        var handler = new ConsoleConnectorHandler(Table, _view, _logger);
+        _connector = new ConnectorClient(options, handler, cursorStore: null, _time, Gateway!.Services.GetRequiredService<ILoggerFactory>());
+        await _connector.StartAsync(cancellationToken).ConfigureAwait(false);
+        DemoLog.ConnectorStarted(_logger, ConsoleConnectorId, issued.GetProperty("id").GetString() ?? "");
     }
 
     private async Task WaitForSubscriptionAsync(CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed class TerminalPresenceView(TextWriter output, TimeProvider time)
         new("GATEWAY (RELAY)", 25, r => Cell(r.Hub?.State, CrossPlatformPresence.Teams)),
         new("CONNECTOR (gRPC)", 25, r => Cell(r.Received?.State, CrossPlatformPresence.Teams)),
         new("AS XMPP", 24, r => Cell(r.Received?.State, CrossPlatformPresence.Xmpp)),
-        new("AS SLACK", 20, r => Cell(r.Received?.State, CrossPlatformPresence.SlackToken)),
+        new("AS SLACK", 26, r => Cell(r.Received?.State, CrossPlatformPresence.SlackToken)),
         new("CHANGED", 10, r => (r.ChangedAt is { } at ? TimeZoneInfo.ConvertTime(at, time.LocalTimeZone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) : "", null)),
     ];
 

@@ -8,8 +8,8 @@ namespace PresenceHub.Gateway.Tests.Demo;
 /// <summary>The README's first command, run as a user runs it: a real process, its output, Ctrl+C.</summary>
 public sealed partial class DemoCommandTests
 {
-    // The stage whose lines prove presence went all the way through.
-    private const string Delivered = "hub";
+    // Lines of this stage are what the console connector received over the gRPC connector API: the whole way through.
+    private const string Delivered = "connector";
 
     // The generator never produces this pair, so seeing it proves the explicit change went through.
     private const string ExplicitAvailability = "Busy";
@@ -17,14 +17,20 @@ public sealed partial class DemoCommandTests
 
     private static readonly TimeSpan Flowing = TimeSpan.FromSeconds(30);
 
+    // Starting a simulator and a gateway (two fresh RSA keys, JIT) on a shared, loaded CI machine.
+    private static readonly TimeSpan Starting = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task Demo_ShowsGeneratedAndExplicitPresenceChanges_ThenExitsZeroOnSigint()
     {
         await using var demo = DemoProcess.Start("--Demo:Users=4", "--Demo:ChangesPerSecond=4");
 
-        // Presence flows within 30 seconds of the command: the first line of every user, then generated changes.
-        await Poll.UntilAsync(() => Presence(demo).Select(p => (p["user"], p["activity"], p["availability"])).Distinct().Count() > 6,
-            $"generated presence changes at the {Delivered} stage; output so far:\n{Output(demo)}", Flowing);
+        await UntilAsync(demo, () => demo.Lines.Contains("demo ready") || demo.HasExited, "the demo to start", Starting);
+        Assert.False(demo.HasExited, $"the demo exited during start; output:\n{Output(demo)}");
+
+        // Presence flows: the connector gets every user's presence, then the generator's changes.
+        await UntilAsync(demo, () => Presence(demo).Select(p => (p["user"], p["activity"], p["availability"])).Distinct().Count() > 6,
+            $"generated presence changes at the {Delivered} stage", Flowing);
         var start = Single(demo, "demo", p => p.ContainsKey("simulator"));
         var users = Lines(demo).Where(p => p[""] == "demo" && p.ContainsKey("id")).Select(p => p["id"]).ToList();
         Assert.Equal(4, users.Count);
@@ -39,8 +45,8 @@ public sealed partial class DemoCommandTests
             response.EnsureSuccessStatusCode();
         }
 
-        await Poll.UntilAsync(() => Presence(demo).Any(p => p["user"] == target && p["activity"] == ExplicitActivity && p["availability"] == ExplicitAvailability),
-            $"the explicit change of {target}; output so far:\n{Output(demo)}", Flowing);
+        await UntilAsync(demo, () => Presence(demo).Any(p => p["user"] == target && p["activity"] == ExplicitActivity && p["availability"] == ExplicitAvailability),
+            $"the explicit change of {target}", Flowing);
         var shown = Presence(demo).First(p => p["user"] == target && p["activity"] == ExplicitActivity);
         Assert.Equal("dnd", shown["xmpp"]);
 
@@ -60,6 +66,18 @@ public sealed partial class DemoCommandTests
         Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the demo did not exit");
         Assert.Equal(2, demo.ExitCode);
         Assert.Contains(demo.Errors, line => line.Contains("Demo:Users", StringComparison.Ordinal));
+    }
+
+    private static async Task UntilAsync(DemoProcess demo, Func<bool> condition, string what, TimeSpan deadline)
+    {
+        try
+        {
+            await Poll.UntilAsync(condition, what, deadline);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} Output:\n{Output(demo)}", ex);
+        }
     }
 
     private static HttpClient SimulatorClient(IReadOnlyDictionary<string, string> start)
