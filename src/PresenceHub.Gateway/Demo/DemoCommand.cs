@@ -82,9 +82,10 @@ internal static class DemoCommand
         {
             // Ctrl+C.
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or OptionsValidationException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = ex.Message;
+            // Whatever went wrong, the parts are stopped and the terminal restored before the error is shown.
+            failure = ex is InvalidOperationException or HttpRequestException or OptionsValidationException or IOException ? ex.Message : ex.ToString();
         }
 
         var status = world?.Status(logs);
