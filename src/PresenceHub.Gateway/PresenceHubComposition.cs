@@ -4,6 +4,7 @@ using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Gateway.WriteBack;
 
 namespace PresenceHub.Gateway;
 
@@ -20,6 +21,7 @@ public static class PresenceHubComposition
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddPresenceWriteBack();
         builder.AddConnectorApi();
         builder.AddTeamsApp();
         builder.AddMetadataLog();

@@ -217,6 +217,10 @@ internal sealed class ConnectorService(
         {
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, "No hello arrived in time."));
         }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message is not a ConnectRequest."));
+        }
 
         throw new RpcException(new Status(StatusCode.FailedPrecondition, "The first message on the stream must be a hello."));
     }

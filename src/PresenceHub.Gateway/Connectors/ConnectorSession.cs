@@ -300,7 +300,7 @@ internal sealed class ConnectorSession
 
     private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
     {
-        while (await requests.MoveNext(token).ConfigureAwait(false))
+        while (await NextAsync(requests, token).ConfigureAwait(false))
         {
             Interlocked.Exchange(ref _lastReceivedTicks, _services.Time.GetTimestamp());
             var request = requests.Current;
@@ -338,6 +338,18 @@ internal sealed class ConnectorSession
                     }, token).ConfigureAwait(false);
                     break;
             }
+        }
+    }
+
+    private static async Task<bool> NextAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
+    {
+        try
+        {
+            return await requests.MoveNext(token).ConfigureAwait(false);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A message on the stream is not a ConnectRequest."));
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public const string Secret = "gateway-test-secret";
 
     private readonly string _directory;
+    private string? _redisConfiguration;
+    private IReadOnlyDictionary<string, string?>? _gatewaySettings;
+    private Action<IServiceCollection>? _configureServices;
 
     private GraphIngestWorld(GraphSimulator.GraphSimulator simulator, string directory)
     {
@@ -88,7 +91,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         var options = new GraphSimulatorOptions { FreezeClock = true, AccessTokenLifetime = TimeSpan.FromDays(1) };
         configureSimulator?.Invoke(options);
         var simulator = await GraphSimulator.GraphSimulator.StartAsync(options);
-        var directory = Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
         var world = new GraphIngestWorld(simulator, directory);
         var tenant = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
@@ -138,6 +141,15 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public async Task<PresenceUpdate?> LastKnownAsync(string userId) =>
         (await Relay.GetLastKnownAsync(Organization, [new PresenceSubject(Platform.Teams, userId)], CancellationToken.None))[0];
 
+    /// <summary>Stops the gateway and starts another on the same port and configuration (on Redis, sharing the old one's state).</summary>
+    public async Task RestartGatewayAsync()
+    {
+        Metrics.Dispose();
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        await StartGatewayAsync(_redisConfiguration, _gatewaySettings, _configureServices);
+    }
+
     public async ValueTask DisposeAsync()
     {
         GatewayHttp.Dispose();
@@ -145,7 +157,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
@@ -160,10 +172,11 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath,
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
-        var port = FreePort();
-        var connectorPort = FreePort();
-        GatewayAddress = new Uri($"http://127.0.0.1:{port}/");
-        ConnectorAddress = new Uri($"http://127.0.0.1:{connectorPort}/");
+        (_redisConfiguration, _gatewaySettings, _configureServices) = (redisConfiguration, gatewaySettings, configureServices);
+        // A restarted gateway keeps its addresses, as a restarted process behind the same endpoints would.
+        GatewayAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        ConnectorAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        var (port, connectorPort) = (GatewayAddress.Port, ConnectorAddress.Port);
         var builder = WebApplication.CreateBuilder();
         // Webhooks and the admin API over HTTP/1.1; the connector API over HTTP/2 without TLS on its own port.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -211,7 +224,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         app.MapPresenceHub();
         await app.StartAsync();
         Gateway = app;
-        GatewayHttp.BaseAddress = GatewayAddress;
+        GatewayHttp.BaseAddress ??= GatewayAddress;
     }
 
     /// <summary>The user signs in to the Teams app: its SSO token goes to the gateway, which starts their owner session.</summary>
