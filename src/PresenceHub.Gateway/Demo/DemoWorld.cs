@@ -12,7 +12,6 @@ using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
-using PresenceHub.Gateway.WriteBack;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
 
@@ -265,7 +264,6 @@ internal sealed class DemoWorld : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<IHostLifetime, DemoHostLifetime>();
         builder.AddPresenceHub();
-        builder.Services.TryAddSingleton<IPresenceWriteBack, DemoWriteBackAbsent>();
         builder.Services.TryAddSingleton<IUserDirectory>(new DemoUserDirectory(Organization, Users.Select(u =>
             new UserProfileRecord(u.Id, u.DisplayName, u.Mail, u.Mail, null, AccountEnabled: true))));
         var gateway = builder.Build();
