@@ -1,7 +1,9 @@
+using PresenceHub.Gateway.Demo;
+
 namespace PresenceHub.Gateway.Cli;
 
 /// <summary>
-/// The administrator's verbs of the gateway binary: <c>doctor</c>, <c>teams-app</c> and <c>consent-url</c>. They
+/// The verbs of the gateway binary: <c>demo</c>, <c>doctor</c>, <c>teams-app</c> and <c>consent-url</c>. They
 /// read the same configuration as the service (appsettings, environment, <c>--Section:Key=value</c> arguments).
 /// </summary>
 internal static class GatewayCli
@@ -17,6 +19,7 @@ internal static class GatewayCli
         var rest = args[1..];
         return args[0] switch
         {
+            DemoCommand.Name => await DemoCommand.RunAsync(rest).ConfigureAwait(false),
             "doctor" => await DoctorCommand.RunAsync(rest, Console.Out).ConfigureAwait(false),
             "teams-app" => await TeamsAppCommand.RunAsync(rest, Console.Out).ConfigureAwait(false),
             "consent-url" => ConsentUrlCommand.Run(rest, Console.Out),
