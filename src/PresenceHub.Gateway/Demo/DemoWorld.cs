@@ -5,12 +5,10 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using PresenceHub.Connector.Sdk;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
-using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
@@ -264,8 +262,6 @@ internal sealed class DemoWorld : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<IHostLifetime, DemoHostLifetime>();
         builder.AddPresenceHub();
-        builder.Services.TryAddSingleton<IUserDirectory>(new DemoUserDirectory(Organization, Users.Select(u =>
-            new UserProfileRecord(u.Id, u.DisplayName, u.Mail, u.Mail, null, AccountEnabled: true))));
         var gateway = builder.Build();
         gateway.MapPresenceHub();
         Gateway = gateway;
