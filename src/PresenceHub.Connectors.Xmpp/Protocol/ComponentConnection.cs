@@ -67,7 +67,7 @@ internal sealed class ComponentConnection : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             return connection;
         }
-        catch
+        catch (Exception exception)
         {
             if (connection is not null)
             {
@@ -76,6 +76,12 @@ internal sealed class ComponentConnection : IAsyncDisposable
             else
             {
                 client.Dispose();
+            }
+
+            // Closing the socket on cancellation surfaces as an I/O error; report it as what it is.
+            if (cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
+            {
+                throw new OperationCanceledException("Connecting to the XMPP server was cancelled or timed out.", exception, cancellationToken);
             }
 
             throw;

@@ -81,6 +81,9 @@ internal sealed class XmppStreamReader : IDisposable
             {
                 case XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     continue;
+                // Whitespace keep-alives longer than the reader's buffer may arrive as text.
+                case XmlNodeType.Text when string.IsNullOrWhiteSpace(await GetValueAsync().ConfigureAwait(false)):
+                    continue;
                 case XmlNodeType.EndElement:
                     return null;
                 case XmlNodeType.Element:
