@@ -46,8 +46,9 @@ internal sealed class XmppComponentService(
                 authorized = !exception.IsNotAuthorized;
                 XmppLog.StreamFailed(logger, exception.Condition, exception);
             }
-            catch (Exception exception) when (exception is SocketException or IOException or OperationCanceledException)
+            catch (Exception exception)
             {
+                // Unreachable server, connect timeout, or the hub failing the re-broadcast: all retried the same way.
                 XmppLog.ConnectFailed(logger, _options.ServerHost, _options.ServerPort, exception.GetType().Name);
             }
 
@@ -126,7 +127,15 @@ internal sealed class XmppComponentService(
                 throw new XmppStreamException("reset", "The server closed the stream.");
             }
 
-            await router.HandleStanzaAsync(stanza, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await router.HandleStanzaAsync(stanza, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One stanza's failure (e.g. the state directory unwritable) must not take the component offline for everyone.
+                XmppLog.StanzaFailed(logger, stanza.Name.LocalName, (string?)stanza.Attribute("type") ?? "none", exception);
+            }
         }
     }
 

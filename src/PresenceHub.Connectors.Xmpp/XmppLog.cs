@@ -42,4 +42,7 @@ internal static partial class XmppLog
 
     [LoggerMessage(6010, LogLevel.Warning, "Hub call {Call} failed with {StatusCode}")]
     public static partial void HubCallFailed(ILogger logger, string call, StatusCode statusCode);
+
+    [LoggerMessage(6011, LogLevel.Error, "Handling a {Stanza} stanza of type {Type} failed; it was dropped")]
+    public static partial void StanzaFailed(ILogger logger, string stanza, string type, Exception exception);
 }
