@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "relay" => await RelayBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "fanout" => await FanoutBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -12,5 +13,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> --raw-xadd <entries/s> [--seconds <n>]");
     Console.Error.WriteLine("       PresenceHub.Bench ingest [--seconds <n>]");
+    Console.Error.WriteLine("       PresenceHub.Bench fanout [--events <n>] [--seconds <n>]");
     return 2;
 }

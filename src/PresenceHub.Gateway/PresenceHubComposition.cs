@@ -1,7 +1,10 @@
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Gateway.WriteBack;
 
 namespace PresenceHub.Gateway;
 
@@ -18,7 +21,10 @@ public static class PresenceHubComposition
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddPresenceWriteBack();
         builder.AddConnectorApi();
+        builder.AddTeamsApp();
+        builder.AddMetadataLog();
         return builder;
     }
 
@@ -32,6 +38,7 @@ public static class PresenceHubComposition
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
         app.MapConnectorApi();
+        app.MapMetadataLogEndpoints();
         return app;
     }
 }

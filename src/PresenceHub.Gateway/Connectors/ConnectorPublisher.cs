@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
@@ -11,16 +12,28 @@ namespace PresenceHub.Gateway.Connectors;
 /// connector's organization, relays it to the other connectors, and hands it to write-back into Teams.
 /// </summary>
 internal sealed class ConnectorPublisher(
-    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, ConnectorMetrics metrics, TimeProvider time)
+    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, IMetadataLog metadataLog, ConnectorMetrics metrics, TimeProvider time)
 {
     private const int MaxIdLength = 256;
 
+    /// <param name="caller">The connector's credential.</param>
+    /// <param name="platform">The connector's platform.</param>
+    /// <param name="publication">What it published.</param>
+    /// <param name="sessionId">The stream's session id, or the credential id for a unary call: the metadata log's session.</param>
+    /// <param name="cancellationToken">Cancels publishing.</param>
     public async Task<V1.PublicationResult> PublishAsync(
-        ConnectorCaller caller, Platform platform, V1.PresencePublication publication, CancellationToken cancellationToken)
+        ConnectorCaller caller, Platform platform, V1.PresencePublication publication, string sessionId, CancellationToken cancellationToken)
     {
         var result = await ApplyAsync(caller, platform, publication, cancellationToken).ConfigureAwait(false);
         result.PublicationId = publication.PublicationId;
         metrics.Published(platform.Id, result.Outcome.ToString());
+        if (result.TeamsUserId.Length > 0)
+        {
+            await metadataLog.AppendAsync(caller.Organization,
+                [new MetadataLogEntry(time.GetUtcNow(), MetadataLogEntry.UserAddress(platform.Id, result.TeamsUserId), MetadataLogEntry.Gateway, MessageType.Presence, sessionId)],
+                cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 

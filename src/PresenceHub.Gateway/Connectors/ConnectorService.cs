@@ -193,7 +193,7 @@ internal sealed class ConnectorService(
         {
             return new V1.PublishPresenceResponse
             {
-                Result = await publisher.PublishAsync(caller, platform, request.Publication, context.CancellationToken).ConfigureAwait(false),
+                Result = await publisher.PublishAsync(caller, platform, request.Publication, caller.CredentialId, context.CancellationToken).ConfigureAwait(false),
             };
         }
         catch (RelayUnavailableException)
@@ -216,6 +216,10 @@ internal sealed class ConnectorService(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, "No hello arrived in time."));
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message is not a ConnectRequest."));
         }
 
         throw new RpcException(new Status(StatusCode.FailedPrecondition, "The first message on the stream must be a hello."));

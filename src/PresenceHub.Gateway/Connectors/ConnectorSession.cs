@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
@@ -248,13 +249,22 @@ internal sealed class ConnectorSession
             await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
             _services.Metrics.Delivered(platformName, batch.Events.Count);
             var now = _services.Time.GetUtcNow();
+            var receiver = MetadataLogEntry.ConnectorAddress(ConnectorId);
+            var logged = new List<MetadataLogEntry>(taken.Count);
             foreach (var queued in taken)
             {
-                if (queued.Event.Presence is { } update && !queued.Event.IsSnapshot)
+                if (queued.Event.Presence is { } update)
                 {
-                    _services.Metrics.Lag(now - update.ObservedAt);
+                    if (!queued.Event.IsSnapshot)
+                    {
+                        _services.Metrics.Lag(now - update.ObservedAt);
+                    }
+
+                    logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
                 }
             }
+
+            await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);
         }
     }
 
@@ -290,7 +300,7 @@ internal sealed class ConnectorSession
 
     private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
     {
-        while (await requests.MoveNext(token).ConfigureAwait(false))
+        while (await NextAsync(requests, token).ConfigureAwait(false))
         {
             Interlocked.Exchange(ref _lastReceivedTicks, _services.Time.GetTimestamp());
             var request = requests.Current;
@@ -318,7 +328,7 @@ internal sealed class ConnectorSession
                     }, token).ConfigureAwait(false);
                     break;
                 case V1.ConnectRequest.MessageOneofCase.Publication:
-                    var result = await _services.Publish(_caller, Platform, request.Publication, token).ConfigureAwait(false);
+                    var result = await _services.Publish(_caller, Platform, request.Publication, SessionId, token).ConfigureAwait(false);
                     await WriteAsync(new V1.ConnectResponse { PublicationResult = result }, token).ConfigureAwait(false);
                     break;
                 default:
@@ -328,6 +338,18 @@ internal sealed class ConnectorSession
                     }, token).ConfigureAwait(false);
                     break;
             }
+        }
+    }
+
+    private static async Task<bool> NextAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
+    {
+        try
+        {
+            return await requests.MoveNext(token).ConfigureAwait(false);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "A message on the stream is not a ConnectRequest."));
         }
     }
 

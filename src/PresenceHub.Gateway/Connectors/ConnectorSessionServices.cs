@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
@@ -11,6 +12,7 @@ internal sealed class ConnectorSessionServices(
     IIdentityLinkStore links,
     ConnectorPublisher publisher,
     ConnectorRateLimiter rateLimiter,
+    IMetadataLog metadataLog,
     ConnectorMetrics metrics,
     IOptionsMonitor<ConnectorOptions> options,
     TimeProvider time,
@@ -30,6 +32,9 @@ internal sealed class ConnectorSessionServices(
 
     public ConnectorRateLimiter RateLimiter => rateLimiter;
 
-    public Task<V1.PublicationResult> Publish(ConnectorCaller caller, Platform platform, V1.PresencePublication publication, CancellationToken token) =>
-        publisher.PublishAsync(caller, platform, publication, token);
+    public IMetadataLog MetadataLog => metadataLog;
+
+    public Task<V1.PublicationResult> Publish(
+        ConnectorCaller caller, Platform platform, V1.PresencePublication publication, string sessionId, CancellationToken token) =>
+        publisher.PublishAsync(caller, platform, publication, sessionId, token);
 }

@@ -5,6 +5,7 @@ using Microsoft.Graph.Models;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Serialization.Json;
 using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
 using GraphPresence = Microsoft.Graph.Models.Presence;
 
@@ -16,7 +17,8 @@ namespace PresenceHub.Gateway.Graph;
 /// tokens for every tenant with rich content, a decryptable and untampered payload, and a user the subscription
 /// covers. Everything else is dropped and counted; the caller answers 202 either way so probes learn nothing.
 /// A <c>decrypt</c> function replaces the SDK's decryption; only the ingest benchmark passes one, to measure the
-/// webhook without the RSA unwrap.
+/// webhook without the RSA unwrap. Presence our own write-back session produced is tagged with the platform it
+/// came from (<paramref name="echoes"/>, one batched store read per POST).
 /// </summary>
 internal sealed class ChangeNotificationProcessor(
     IGraphSubscriptionStore subscriptions,
@@ -24,7 +26,8 @@ internal sealed class ChangeNotificationProcessor(
     EncryptionCertificateStore certificates,
     PresenceVersionSource versions,
     TimeProvider time,
-    Func<ChangeNotificationEncryptedContent, Task<GraphPresence>>? decrypt = null)
+    Func<ChangeNotificationEncryptedContent, Task<GraphPresence>>? decrypt = null,
+    WriteBackEchoTagger? echoes = null)
 {
     static ChangeNotificationProcessor()
     {
@@ -92,6 +95,11 @@ internal sealed class ChangeNotificationProcessor(
                     batch.Reject("malformed");
                     break;
             }
+        }
+
+        if (echoes is not null && batch.Presence.Count > 0)
+        {
+            await echoes.TagAsync(batch.Presence, cancellationToken).ConfigureAwait(false);
         }
 
         return batch;

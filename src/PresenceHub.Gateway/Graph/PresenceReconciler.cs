@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph.Communications.GetPresencesByUserId;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Graph;
@@ -10,7 +11,8 @@ namespace PresenceHub.Gateway.Graph;
 /// Repairs what Graph drops silently (presence has no <c>missed</c> lifecycle event): polls the consenting users'
 /// presence app-only with <c>getPresencesByUserId</c>, 650 ids a call and within the configured share of Graph's
 /// 1,500 calls per 30 s, and publishes each difference from the last-known state as a corrective update.
-/// A throttled call waits for Graph's Retry-After through the resilience handler.
+/// A throttled call waits for Graph's Retry-After through the resilience handler. Presence our own write-back session
+/// produced is tagged with the platform it came from.
 /// </summary>
 internal sealed class PresenceReconciler : IDisposable
 {
@@ -23,11 +25,13 @@ internal sealed class PresenceReconciler : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<PresenceReconciler> _logger;
     private readonly SlidingWindowRateLimiter _reads;
+    private readonly WriteBackEchoTagger? _echoes;
 
     public PresenceReconciler(
         GraphAppClients clients, IPresenceRelay relay, PresenceVersionSource versions, GraphIngestMetrics metrics,
-        IOptions<GraphOptions> options, TimeProvider time, ILogger<PresenceReconciler> logger)
+        IOptions<GraphOptions> options, TimeProvider time, ILogger<PresenceReconciler> logger, WriteBackEchoTagger? echoes = null)
     {
+        _echoes = echoes;
         _clients = clients;
         _relay = relay;
         _versions = versions;
@@ -80,6 +84,11 @@ internal sealed class PresenceReconciler : IDisposable
 
             if (changed.Count > 0)
             {
+                if (_echoes is not null)
+                {
+                    await _echoes.TagAsync(changed, cancellationToken).ConfigureAwait(false);
+                }
+
                 var outcomes = await _relay.PublishAsync(changed, cancellationToken).ConfigureAwait(false);
                 corrections += outcomes.Count(o => o == PublishOutcome.Accepted);
             }

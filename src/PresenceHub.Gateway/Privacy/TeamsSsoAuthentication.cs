@@ -1,5 +1,6 @@
 using Microsoft.Identity.Web;
 using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.TeamsApp;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -26,7 +27,12 @@ internal static class TeamsSsoAuthentication
                     }
 
                     var clientId = graph[nameof(GraphOptions.ClientId)];
-                    jwt.TokenValidationParameters.ValidAudiences = [clientId, $"api://{clientId}"];
+                    // Teams issues tab SSO tokens for the application ID URI, api://{host}/{client id} by default.
+                    var teamsApp = builder.Configuration.GetSection(TeamsAppOptions.SectionName).Get<TeamsAppOptions>();
+                    var applicationIdUri = Guid.TryParse(clientId, out var id) ? teamsApp?.EffectiveApplicationIdUri(id) : null;
+                    jwt.TokenValidationParameters.ValidAudiences = applicationIdUri is null
+                        ? [clientId, $"api://{clientId}"]
+                        : [clientId, $"api://{clientId}", applicationIdUri];
                 },
                 identity =>
                 {

@@ -26,6 +26,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public const string Secret = "gateway-test-secret";
 
     private readonly string _directory;
+    private string? _redisConfiguration;
+    private IReadOnlyDictionary<string, string?>? _gatewaySettings;
+    private Action<IServiceCollection>? _configureServices;
 
     private GraphIngestWorld(GraphSimulator.GraphSimulator simulator, string directory)
     {
@@ -40,6 +43,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public WebApplication Gateway { get; private set; } = null!;
 
     public Uri GatewayAddress { get; private set; } = null!;
+
+    /// <summary>The gateway's Graph and admin settings, as configured (more settings come from the test).</summary>
+    public Dictionary<string, string?> Settings { get; private set; } = [];
 
     /// <summary>Where connectors dial in (HTTP/2 without TLS).</summary>
     public Uri ConnectorAddress { get; private set; } = null!;
@@ -85,7 +91,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         var options = new GraphSimulatorOptions { FreezeClock = true, AccessTokenLifetime = TimeSpan.FromDays(1) };
         configureSimulator?.Invoke(options);
         var simulator = await GraphSimulator.GraphSimulator.StartAsync(options);
-        var directory = Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("presencehub-graph-").FullName;
         var world = new GraphIngestWorld(simulator, directory);
         var tenant = world.Control.AddTenant(new SimulatedTenant { Domain = "contoso.onmicrosoft.com" });
         var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
@@ -135,6 +141,15 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public async Task<PresenceUpdate?> LastKnownAsync(string userId) =>
         (await Relay.GetLastKnownAsync(Organization, [new PresenceSubject(Platform.Teams, userId)], CancellationToken.None))[0];
 
+    /// <summary>Stops the gateway and starts another on the same port and configuration (on Redis, sharing the old one's state).</summary>
+    public async Task RestartGatewayAsync()
+    {
+        Metrics.Dispose();
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        await StartGatewayAsync(_redisConfiguration, _gatewaySettings, _configureServices);
+    }
+
     public async ValueTask DisposeAsync()
     {
         GatewayHttp.Dispose();
@@ -142,7 +157,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
         EncryptionCertificate.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task<Subscription> CreateAsync(GraphServiceClient graph, Subscription subscription) =>
@@ -157,10 +172,11 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath,
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
-        var port = FreePort();
-        var connectorPort = FreePort();
-        GatewayAddress = new Uri($"http://127.0.0.1:{port}/");
-        ConnectorAddress = new Uri($"http://127.0.0.1:{connectorPort}/");
+        (_redisConfiguration, _gatewaySettings, _configureServices) = (redisConfiguration, gatewaySettings, configureServices);
+        // A restarted gateway keeps its addresses, as a restarted process behind the same endpoints would.
+        GatewayAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        ConnectorAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        var (port, connectorPort) = (GatewayAddress.Port, ConnectorAddress.Port);
         var builder = WebApplication.CreateBuilder();
         // Webhooks and the admin API over HTTP/1.1; the connector API over HTTP/2 without TLS on its own port.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -172,7 +188,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         builder.Services.AddSingleton(Simulator.Clock);
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("PRESENCEHUB_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information); }
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        Settings = new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = ClientId,
             ["Graph:ClientSecret"] = Secret,
@@ -185,7 +201,8 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
-        });
+        };
+        builder.Configuration.AddInMemoryCollection(Settings);
         if (redisConfiguration is not null)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -207,7 +224,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         app.MapPresenceHub();
         await app.StartAsync();
         Gateway = app;
-        GatewayHttp.BaseAddress = GatewayAddress;
+        GatewayHttp.BaseAddress ??= GatewayAddress;
     }
 
     /// <summary>The user signs in to the Teams app: its SSO token goes to the gateway, which starts their owner session.</summary>

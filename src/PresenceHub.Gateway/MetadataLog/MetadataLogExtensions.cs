@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Relay;
+
+namespace PresenceHub.Gateway.MetadataLog;
+
+/// <summary>Registers the metadata log: in memory by default, in Redis when the relay is.</summary>
+internal static class MetadataLogExtensions
+{
+    public static IHostApplicationBuilder AddMetadataLog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetadataLogOptions>()
+            .BindConfiguration(MetadataLogOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RedisRelayConnection>();
+        builder.Services.TryAddSingleton<InMemoryMetadataLog>();
+        builder.Services.TryAddSingleton<RedisMetadataLog>();
+        builder.Services.TryAddSingleton<IMetadataLog>(sp => GraphIngestExtensions.SharesState(sp)
+            ? sp.GetRequiredService<RedisMetadataLog>()
+            : sp.GetRequiredService<InMemoryMetadataLog>());
+        return builder;
+    }
+}

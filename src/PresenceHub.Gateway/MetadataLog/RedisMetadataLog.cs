@@ -1,0 +1,165 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
+using StackExchange.Redis;
+
+namespace PresenceHub.Gateway.MetadataLog;
+
+/// <summary>
+/// The metadata log in Redis, on the relay's connection and key prefix: one stream per organization,
+/// <c>{prefix}:{tenant}:metalog</c>, entries with fields t (Unix ms), s, r, k (type) and x (session). Every append
+/// pipelines its XADDs, with ids from the entries' times, and trims entries older than the retention (XTRIM MINID).
+/// </summary>
+internal sealed class RedisMetadataLog(
+    RedisRelayConnection connection, IOptions<RelayOptions> relay, IOptions<MetadataLogOptions> options, TimeProvider time,
+    ILogger<RedisMetadataLog> logger) : IMetadataLog
+{
+    private const int Page = 1000;
+    private readonly string _prefix = relay.Value.KeyPrefix;
+
+    public async ValueTask AppendAsync(OrganizationId organization, IReadOnlyList<MetadataLogEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var database = await connection.DatabaseAsync().ConfigureAwait(false);
+            var key = Key(organization);
+            var adds = new Task[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                adds[i] = AddAsync(database, key, entries[i]);
+            }
+
+            await Task.WhenAll(adds).ConfigureAwait(false);
+            var oldest = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
+            await database.ExecuteAsync("XTRIM", key, "MINID", oldest.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            MetadataLogLog.AppendFailed(logger, entries.Count, organization.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Adds an entry whose stream id carries its time (<c>{ms}-*</c>), so retention trims by the gateway's clock; when
+    /// another replica already wrote a later id, Redis picks the id (<c>*</c>) and the entry keeps its time in t.
+    /// </summary>
+    private static async Task AddAsync(IDatabase database, RedisKey key, MetadataLogEntry e)
+    {
+        NameValueEntry[] fields =
+        [
+            new("t", e.Time.ToUnixTimeMilliseconds()),
+            new("s", e.Sender),
+            new("r", e.Receiver),
+            new("k", (int)e.Type),
+            new("x", e.SessionId),
+        ];
+        try
+        {
+            await database.StreamAddAsync(key, fields, $"{e.Time.ToUnixTimeMilliseconds()}-*").ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("equal or smaller", StringComparison.Ordinal))
+        {
+            await database.StreamAddAsync(key, fields).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<MetadataLogEntry>> QueryAsync(
+        OrganizationId organization, string? userId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        var found = new List<MetadataLogEntry>();
+        await ScanAsync(organization, (_, entry) =>
+        {
+            if (entry.Time >= from && entry.Time <= to && (userId is null || entry.Concerns(userId)))
+            {
+                found.Add(entry);
+            }
+
+            return found.Count < limit;
+        }, cancellationToken).ConfigureAwait(false);
+        return found;
+    }
+
+    public async Task<int> EraseUserAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    {
+        var ids = new List<RedisValue>();
+        await ScanAsync(organization, (id, entry) =>
+        {
+            if (entry.Concerns(userId))
+            {
+                ids.Add(id);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var database = await connection.DatabaseAsync().ConfigureAwait(false);
+            foreach (var chunk in ids.Chunk(Page))
+            {
+                await database.StreamDeleteAsync(Key(organization), chunk).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            throw RedisRelayFailures.Unavailable(e);
+        }
+
+        return ids.Count;
+    }
+
+    /// <summary>Reads the log newest first, page by page, until <paramref name="visit"/> returns false or MaxScan entries were read.</summary>
+    private async Task ScanAsync(OrganizationId organization, Func<RedisValue, MetadataLogEntry, bool> visit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var database = await connection.DatabaseAsync().ConfigureAwait(false);
+            RedisValue upper = "+";
+            var scanned = 0;
+            while (scanned < options.Value.MaxScan)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var page = await database.StreamRangeAsync(Key(organization), "-", upper, Page, Order.Descending).ConfigureAwait(false);
+                foreach (var item in page)
+                {
+                    scanned++;
+                    if (Decode(item) is { } entry && !visit(item.Id, entry))
+                    {
+                        return;
+                    }
+                }
+
+                if (page.Length < Page)
+                {
+                    return;
+                }
+
+                upper = "(" + page[^1].Id;
+            }
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
+    private static MetadataLogEntry? Decode(StreamEntry item)
+    {
+        var t = item["t"];
+        var k = item["k"];
+        if (!t.TryParse(out long milliseconds) || !k.TryParse(out int type) || !Enum.IsDefined((MessageType)type))
+        {
+            return null;
+        }
+
+        return new MetadataLogEntry(DateTimeOffset.FromUnixTimeMilliseconds(milliseconds), item["s"].ToString(), item["r"].ToString(),
+            (MessageType)type, item["x"].ToString());
+    }
+
+    private RedisKey Key(OrganizationId organization) => $"{_prefix}:{{{organization}}}:metalog";
+}
