@@ -1,13 +1,15 @@
 using PresenceHub.Gateway.Profiles;
+using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Gateway.Tests.Connectors;
+using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
 
 /// <summary>
 /// The XMPP connector end to end with real parts only: the Graph simulator and the gateway, a real Prosody with the
-/// connector attached as an external component, the connector as its own process, and a real XMPP client (slixmpp)
-/// logged in as an ordinary user.
+/// connector attached as an external component, the connector as its own process, a real XMPP client (slixmpp)
+/// logged in as an ordinary user, and the gateway's write-back into the simulator's Teams presence.
 /// </summary>
 public sealed class XmppAcceptanceTests
 {
@@ -18,9 +20,16 @@ public sealed class XmppAcceptanceTests
     [Fact]
     public async Task XmppClient_SeesTeamsPresence_AndItsOwnDndReachesTheHub_AcrossProsodyAndConnectorRestarts()
     {
-        var writeBack = new RecordingWriteBack();
+        // The gateway's real write-back (setPresence into the simulator's Teams); the profiles come from a test directory.
         var directory = new TestUserDirectory();
-        await using var world = await ConnectorApiTests.StartAsync(users: 3, writeBack, directory);
+        await using var world = await GraphIngestWorld.StartAsync(3, gatewaySettings: new Dictionary<string, string?> { ["WriteBack:PollInterval"] = "00:00:00.050" },
+            configureServices: services => services.AddSingleton<IUserDirectory>(directory));
+        foreach (var user in world.UserIds)
+        {
+            await world.AssignAsync(user);
+        }
+
+        await world.SubscribePresenceAsync(world.UserIds[0], world.UserIds);
         var (alice, carol, bob) = (world.UserIds[0], world.UserIds[1], world.UserIds[2]);
         foreach (var (id, name) in new[] { (alice, "alice"), (carol, "carol"), (bob, "bob") })
         {
@@ -80,13 +89,12 @@ public sealed class XmppAcceptanceTests
                 world.Control.SetUserPresence(alice, "Offline", "Offline");
                 await Eventually.UntilAsync(() => client.LatestPresence(Alice) == "unavailable", because: "offline did not show as unavailable");
 
-                // XMPP to Teams: Carol's own dnd, directed at a Teams contact, is published for her Teams account.
+                // XMPP to Teams: Carol's own dnd, directed at a Teams contact, is published for her Teams account and
+                // written into Teams as a session, which Graph aggregates to DoNotDisturb (session pair DoNotDisturb/Presenting).
+                Assert.NotEqual("DoNotDisturb", world.Control.GetPresence(carol).Availability);
                 await client.SendAsync("show dnd Focusing");
-                var published = await Eventually.UntilAsync(() => Task.FromResult(writeBack.Submitted.LastOrDefault(u => u.UserId == carol)),
-                    because: "the client's dnd did not reach the hub");
-                Assert.Equal(Platform.Xmpp, published.Source);
-                Assert.Equal(Availability.DoNotDisturb, published.State.Availability);
-                Assert.Equal("Focusing", published.State.StatusMessage?.Content);
+                await Eventually.UntilAsync(() => world.Control.GetPresence(carol).Availability == "DoNotDisturb",
+                    because: "the client's dnd did not show as DoNotDisturb in Teams");
 
                 // Prosody restarts; Teams changes while it is down. After both reconnect, every contact shows the truth.
                 await prosody.KillAsync();
