@@ -1,5 +1,6 @@
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.Operations;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 
@@ -15,6 +16,7 @@ public static class PresenceHubComposition
     public static WebApplicationBuilder AddPresenceHub(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddOperations();
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
@@ -28,7 +30,7 @@ public static class PresenceHubComposition
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/healthz/live", () => Results.Ok());
+        app.MapOperations();
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
         app.MapConnectorApi();
