@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -12,7 +14,7 @@ namespace PresenceHub.Gateway.Operations;
 
 /// <summary>
 /// What operators run the gateway with: JSON console logs, OpenTelemetry over OTLP when an endpoint is configured,
-/// and the liveness and readiness probes (HTTP <c>/healthz/live</c> and <c>/healthz/ready</c>; gRPC
+/// Prometheus <c>/metrics</c> on a port of its own when one is configured, and the liveness and readiness probes (HTTP <c>/healthz/live</c> and <c>/healthz/ready</c>; gRPC
 /// <c>grpc.health.v1</c> reports the same checks).
 /// </summary>
 internal static class OperationsExtensions
@@ -22,6 +24,9 @@ internal static class OperationsExtensions
 
     /// <summary>The readiness probe: Redis (in Redis mode) and Graph app tokens.</summary>
     public const string ReadyPath = "/healthz/ready";
+
+    /// <summary>The Prometheus scrape path, on <see cref="OperationsOptions.PrometheusPort"/> only.</summary>
+    public const string MetricsPath = "/metrics";
 
     /// <summary>The tag of the checks that gate readiness.</summary>
     public const string ReadyTag = "ready";
@@ -40,10 +45,14 @@ internal static class OperationsExtensions
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        UseJsonConsoleLogsByDefault(builder.Services);
+        var services = builder.Services;
+        services.AddOptions<OperationsOptions>()
+            .BindConfiguration(OperationsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        UseJsonConsoleLogsByDefault(services);
         AddOpenTelemetryWhenConfigured(builder);
 
-        var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RedisReadinessCheck>();
         services.TryAddSingleton<GraphTokenReadinessCheck>();
@@ -63,6 +72,11 @@ internal static class OperationsExtensions
             Predicate = registration => registration.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReportAsync,
         });
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<OperationsOptions>>().Value.PrometheusPort is { } port)
+        {
+            endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireHost($"*:{port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return endpoints;
     }
 
@@ -84,13 +98,16 @@ internal static class OperationsExtensions
     }
 
     /// <summary>
-    /// Traces, metrics and logs go over OTLP only when <see cref="OtlpEndpointSetting"/> is set; otherwise no
-    /// OpenTelemetry SDK is registered at all, so nothing is collected for nobody. The exporter reads the other
-    /// standard variables (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>_HEADERS</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>...).
+    /// Traces, metrics and logs go over OTLP only when <see cref="OtlpEndpointSetting"/> is set, and metrics are also
+    /// kept for Prometheus when <see cref="OperationsOptions.PrometheusPort"/> is; with neither, no OpenTelemetry SDK
+    /// is registered at all, so nothing is collected for nobody. The OTLP exporter reads the other standard variables
+    /// (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>_HEADERS</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>...).
     /// </summary>
     private static void AddOpenTelemetryWhenConfigured(IHostApplicationBuilder builder)
     {
-        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]);
+        var prometheus = builder.Configuration.GetValue<int?>($"{OperationsOptions.SectionName}:{nameof(OperationsOptions.PrometheusPort)}") is not null;
+        if (!otlp && !prometheus)
         {
             return;
         }
@@ -101,15 +118,25 @@ internal static class OperationsExtensions
             telemetry.ConfigureResource(resource => resource.AddService(ServiceName));
         }
 
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(TelemetryNames).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+            if (prometheus)
+            {
+                metrics.AddPrometheusExporter();
+            }
+        });
+        if (!otlp)
+        {
+            return;
+        }
+
         telemetry
             .WithTracing(tracing => tracing
                 .AddSource(TelemetryNames)
-                // Probes every few seconds would drown the traces that matter.
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
-                .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics
-                .AddMeter(TelemetryNames)
-                .AddAspNetCoreInstrumentation()
+                // Probes and scrapes every few seconds would drown the traces that matter.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation())
             .WithLogging()
             .UseOtlpExporter();

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -7,8 +10,11 @@ using PresenceHub.Gateway.Tests.Graph;
 
 namespace PresenceHub.Gateway.Tests.Operations;
 
-/// <summary>Traces, metrics and logs reach an OTLP collector only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
-public sealed class OtlpExportTests
+/// <summary>
+/// Traces, metrics and logs reach an OTLP collector only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; Prometheus
+/// scrapes <c>/metrics</c> on its own port only when <c>Operations:PrometheusPort</c> is set.
+/// </summary>
+public sealed class TelemetryExportTests
 {
     [Fact]
     public async Task EndpointSet_ExportsOurMeterTracesAndLogs_OverOtlpHttp()
@@ -38,16 +44,28 @@ public sealed class OtlpExportTests
         Assert.True(collector.Received("/v1/traces", "presencehub-gateway"), "spans do not carry the service name");
     }
 
-    private static async Task ArrivesAsync(OtlpReceiver collector, Func<bool> arrived, string failure)
+    [Fact]
+    public async Task PrometheusPortSet_ServesOurMetricsThere_AndNotOnTheWebhookPort()
     {
-        try
+        var port = FreePort();
+        await using var world = await GraphIngestWorld.StartAsync(users: 1, gatewaySettings: new Dictionary<string, string?>
         {
-            await Eventually.UntilAsync(arrived, because: failure);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message} The collector received: {collector}.", e);
-        }
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+            ["Operations:PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Kestrel:Endpoints:Metrics:Url"] = $"http://127.0.0.1:{port}",
+        });
+        using var rejected = await world.GatewayHttp.PostAsync(GraphWebhookEndpoints.NotificationsPath,
+            new StringContent("not a notification", Encoding.UTF8, "application/json"));
+        using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        var text = await scraper.GetStringAsync("metrics");
+
+        Assert.Contains("presencehub_webhook_rejected", text, StringComparison.Ordinal);
+        Assert.Contains("reason=\"malformed\"", text, StringComparison.Ordinal);
+        using var onWebhookPort = await world.GatewayHttp.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, onWebhookPort.StatusCode);
+        // Metrics only: no trace or log pipeline without an OTLP endpoint.
+        Assert.Null(world.Gateway.Services.GetService<TracerProvider>());
     }
 
     [Fact]
@@ -65,5 +83,24 @@ public sealed class OtlpExportTests
         Assert.Null(world.Gateway.Services.GetService<MeterProvider>());
         Assert.Null(world.Gateway.Services.GetService<TracerProvider>());
         Assert.Null(world.Gateway.Services.GetService<OpenTelemetry.Logs.LoggerProvider>());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task ArrivesAsync(OtlpReceiver collector, Func<bool> arrived, string failure)
+    {
+        try
+        {
+            await Eventually.UntilAsync(arrived, because: failure);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} The collector received: {collector}.", e);
+        }
     }
 }
