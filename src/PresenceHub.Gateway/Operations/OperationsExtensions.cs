@@ -40,8 +40,6 @@ internal static class OperationsExtensions
     /// <summary>Every meter and activity source of ours (<c>PresenceHub.Gateway</c>, <c>PresenceHub.Relay</c>, and those features add later).</summary>
     public const string TelemetryNames = "PresenceHub.*";
 
-    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = false };
-
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -153,6 +151,6 @@ internal static class OperationsExtensions
                 entry => entry.Key,
                 entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, ReportJson));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 }

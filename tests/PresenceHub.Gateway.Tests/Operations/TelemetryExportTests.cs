@@ -14,6 +14,7 @@ namespace PresenceHub.Gateway.Tests.Operations;
 /// Traces, metrics and logs reach an OTLP collector only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; Prometheus
 /// scrapes <c>/metrics</c> on its own port only when <c>Operations:PrometheusPort</c> is set.
 /// </summary>
+[Collection(ProcessWideTelemetryCollection.Name)]
 public sealed class TelemetryExportTests
 {
     [Fact]
