@@ -14,8 +14,8 @@ namespace PresenceHub.Gateway.Operations;
 
 /// <summary>
 /// What operators run the gateway with: JSON console logs, OpenTelemetry over OTLP when an endpoint is configured,
-/// Prometheus <c>/metrics</c> on a port of its own when one is configured, and the liveness and readiness probes (HTTP <c>/healthz/live</c> and <c>/healthz/ready</c>; gRPC
-/// <c>grpc.health.v1</c> reports the same checks).
+/// Prometheus <c>/metrics</c> on a port of its own when one is configured, and the liveness and readiness probes
+/// (HTTP <c>/healthz/live</c> and <c>/healthz/ready</c>; gRPC <c>grpc.health.v1</c> reports the same checks).
 /// </summary>
 internal static class OperationsExtensions
 {
@@ -56,8 +56,8 @@ internal static class OperationsExtensions
         services.TryAddSingleton<GraphTokenReadinessCheck>();
         // The gRPC health service (mapped with the connector API) reports every registered check, so it agrees with /healthz/ready.
         services.AddHealthChecks()
-            .AddCheck<RedisReadinessCheck>("redis", tags: [ReadyTag])
-            .AddCheck<GraphTokenReadinessCheck>("graph-token", tags: [ReadyTag]);
+            .AddCheck<RedisReadinessCheck>(RedisReadinessCheck.Name, tags: [ReadyTag])
+            .AddCheck<GraphTokenReadinessCheck>(GraphTokenReadinessCheck.Name, tags: [ReadyTag]);
         return builder;
     }
 
