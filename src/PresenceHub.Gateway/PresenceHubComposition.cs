@@ -1,6 +1,7 @@
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.MetadataLog;
+using PresenceHub.Gateway.Operations;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.TeamsApp;
@@ -18,6 +19,7 @@ public static class PresenceHubComposition
     public static WebApplicationBuilder AddPresenceHub(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddOperations();
         builder.AddPresenceRelay();
         builder.AddConsent();
         builder.AddGraphIngest();
@@ -34,7 +36,7 @@ public static class PresenceHubComposition
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/healthz/live", () => Results.Ok());
+        app.MapOperations();
         app.MapGraphWebhooks();
         app.MapConsentEndpoints();
         app.MapConnectorApi();

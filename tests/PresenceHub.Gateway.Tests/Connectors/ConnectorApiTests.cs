@@ -158,14 +158,20 @@ public sealed class ConnectorApiTests
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         }, handler);
 
-    /// <summary>A world whose users all consented, subscribed by the gateway through the first user, who signed in.</summary>
+    /// <summary>
+    /// A world whose users all consented, subscribed by the gateway through the first user, who signed in. Write-back
+    /// is the gateway's own unless <paramref name="writeBack"/> records it instead.
+    /// </summary>
     internal static async Task<GraphIngestWorld> StartAsync(
         int users, IPresenceWriteBack? writeBack = null, string? redis = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         var world = await GraphIngestWorld.StartAsync(users, redisConfiguration: redis, gatewaySettings: settings, configureServices: services =>
         {
-            services.AddSingleton(writeBack ?? new RecordingWriteBack());
+            if (writeBack is not null)
+            {
+                services.AddSingleton(writeBack);
+            }
         });
         // As in production: the first user signs in (and can own subscriptions), the others are assigned, and the
         // gateway's keeper subscribes to all of them.

@@ -1,7 +1,6 @@
 using PresenceHub.Gateway.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Gateway.Tests.Connectors;
-using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
@@ -20,22 +19,28 @@ public sealed class XmppAcceptanceTests
     [Fact]
     public async Task XmppClient_SeesTeamsPresence_AndItsOwnDndReachesTheHub_AcrossProsodyAndConnectorRestarts()
     {
-        // The gateway's real write-back (setPresence into the simulator's Teams); the profiles come from a test directory.
-        var directory = new TestUserDirectory();
-        await using var world = await GraphIngestWorld.StartAsync(3, gatewaySettings: new Dictionary<string, string?> { ["WriteBack:PollInterval"] = "00:00:00.050" },
-            configureServices: services => services.AddSingleton<IUserDirectory>(directory));
-        foreach (var user in world.UserIds)
-        {
-            await world.AssignAsync(user);
-        }
-
-        await world.SubscribePresenceAsync(world.UserIds[0], world.UserIds);
+        // The gateway's real write-back (setPresence into the simulator's Teams) and its real user directory, which the
+        // profile subscription fills with the users' mail addresses.
+        await using var world = await ConnectorApiTests.StartAsync(3, settings: new Dictionary<string, string?> { ["WriteBack:PollInterval"] = "00:00:00.050" });
         var (alice, carol, bob) = (world.UserIds[0], world.UserIds[1], world.UserIds[2]);
+        var directory = world.Gateway.Services.GetRequiredService<IUserDirectory>();
         foreach (var (id, name) in new[] { (alice, "alice"), (carol, "carol"), (bob, "bob") })
         {
-            await directory.PutAsync(world.Organization,
-                new UserProfileRecord(id, name, $"{name}@contoso.com", $"{name}@contoso.onmicrosoft.com", null, true), CancellationToken.None);
+            world.Control.UpdateUser(id, displayName: name, mail: $"{name}@contoso.com");
         }
+
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var name in new[] { "alice", "carol", "bob" })
+            {
+                if ((await directory.FindByAddressAsync(world.Organization, $"{name}@contoso.com", CancellationToken.None)).Count != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, because: "the users' mail addresses did not reach the gateway's directory");
 
         // Carol is on XMPP as carol@localhost; an administrator linked that address to her Teams account.
         await world.LinkIdentityAsync("xmpp", "carol@localhost", carol);

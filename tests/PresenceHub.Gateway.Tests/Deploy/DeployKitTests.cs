@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NJsonSchema;
+
+namespace PresenceHub.Gateway.Tests.Deploy;
+
+/// <summary>
+/// What can be checked of deploy/ without Docker or Helm: the chart's default values against its values.schema.json,
+/// the schema refusing values that cannot run, every <c>.Values</c> path the templates use existing in values.yaml,
+/// and the Dockerfile, compose file and chart agreeing on stages, ports and the non-root user.
+/// </summary>
+public sealed partial class DeployKitTests
+{
+    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
+    private static readonly string Chart = Path.Combine(Deploy, "helm", "presencehub");
+
+    [Fact]
+    public async Task DefaultValues_ValidateAgainstTheSchema()
+    {
+        var schema = await Schema();
+        var errors = schema.Validate(ChartValues.Load(Path.Combine(Chart, "values.yaml"))!.ToJsonString());
+
+        Assert.True(errors.Count == 0, "values.yaml does not match values.schema.json:\n" + string.Join('\n', errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Theory]
+    [InlineData("podSecurityContext.runAsNonRoot", "false")]
+    [InlineData("replicaCount", "\"two\"")]
+    [InlineData("image.pullPolicy", "\"Sometimes\"")]
+    [InlineData("graph.clientId", "\"not-a-guid\"")]
+    [InlineData("graph.notificationUrl", "\"http://insecure.example.com/graph/notifications\"")]
+    [InlineData("admin.key", "\"too-short\"")]
+    [InlineData("externalRedis.keyPrefix", "\"has spaces\"")]
+    [InlineData("opentelemetry.protocol", "\"udp\"")]
+    [InlineData("replicas", "2")]
+    // The scale-out path needs Redis: two replicas with in-memory relays would each see half the notifications.
+    [InlineData("replicaCount", "2")]
+    public async Task Schema_RefusesValuesThatCannotRun(string path, string json)
+    {
+        var schema = await Schema();
+        var values = ChartValues.Load(Path.Combine(Chart, "values.yaml"))!.AsObject();
+        Set(values, path, JsonNode.Parse(json));
+
+        Assert.NotEmpty(schema.Validate(values.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task Schema_AcceptsTheScaleOutPath_TwoReplicasSharingRedis()
+    {
+        var schema = await Schema();
+        var values = ChartValues.Load(Path.Combine(Chart, "values.yaml"))!.AsObject();
+        Set(values, "replicaCount", 3);
+        Set(values, "externalRedis.enabled", true);
+        Set(values, "externalRedis.configuration", "redis-master.redis:6379");
+        Set(values, "serviceMonitor.enabled", true);
+
+        var errors = schema.Validate(values.ToJsonString());
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Fact]
+    public void EveryValuesPathInTheTemplates_ExistsInValuesYaml()
+    {
+        var values = ChartValues.Load(Path.Combine(Chart, "values.yaml"))!.AsObject();
+        var templates = Directory.GetFiles(Path.Combine(Chart, "templates"));
+        var referenced = templates
+            .SelectMany(file => ValuesPath().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Path: m.Groups[1].Value)))
+            .ToList();
+
+        var missing = referenced.Where(r => !Exists(values, r.Path)).Select(r => $"{r.File}: .Values.{r.Path}").Distinct().ToList();
+
+        Assert.True(referenced.Count > 20, $"Only {referenced.Count} .Values references found; is the pattern right?");
+        Assert.True(missing.Count == 0, "Templates use values that values.yaml does not define:\n" + string.Join('\n', missing));
+    }
+
+    [Fact]
+    public void ComposeTargets_AreStagesOfTheDockerfile_AndImagesRunAsNonRoot()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
+        var stages = Stage().Matches(dockerfile).Select(m => m.Groups[1].Value).ToList();
+        var compose = File.ReadAllText(Path.Combine(Deploy, "compose.yaml"));
+        var targets = ComposeTarget().Matches(compose).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(["gateway", "connector-xmpp"], targets);
+        Assert.All(targets, target => Assert.Contains(target, stages));
+        // The default target (the last stage) is the gateway.
+        Assert.Equal("gateway", stages[^1]);
+        foreach (var runtime in new[] { "gateway", "connector-xmpp" })
+        {
+            var body = StageBody(dockerfile, runtime);
+            Assert.Contains("USER $APP_UID", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ImagePorts_MatchItsKestrelEndpoints_AndTheChartsContainerPorts()
+    {
+        var gateway = StageBody(File.ReadAllText(Path.Combine(Deploy, "Dockerfile")), "gateway");
+        var exposed = Expose().Match(gateway).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Order().ToList();
+        var kestrel = KestrelPort().Matches(gateway).Select(m => int.Parse(m.Groups[1].Value)).Order().ToList();
+        var deployment = File.ReadAllText(Path.Combine(Chart, "templates", "deployment.yaml"));
+        var containerPorts = ContainerPort().Matches(deployment).Select(m => int.Parse(m.Groups[1].Value)).Order().ToList();
+
+        Assert.Equal([8080, 8081, 9464], exposed);
+        Assert.Equal(exposed, kestrel);
+        Assert.Equal(exposed, containerPorts);
+        Assert.Contains("Kestrel__Endpoints__Grpc__Protocols=Http2", gateway, StringComparison.Ordinal);
+        Assert.Contains("/healthz/live", gateway, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonSchema> Schema() =>
+        await JsonSchema.FromJsonAsync(await File.ReadAllTextAsync(Path.Combine(Chart, "values.schema.json")));
+
+    private static void Set(JsonObject values, string path, JsonNode? value)
+    {
+        var parts = path.Split('.');
+        var node = values;
+        foreach (var part in parts[..^1])
+        {
+            node = node[part]!.AsObject();
+        }
+
+        node[parts[^1]] = value;
+    }
+
+    /// <summary>Whether values.yaml defines the path; below a free-form map (<c>{}</c>, such as podAnnotations) anything goes.</summary>
+    private static bool Exists(JsonObject values, string path)
+    {
+        JsonNode? node = values;
+        foreach (var part in path.Split('.'))
+        {
+            if (node is not JsonObject map)
+            {
+                return false;
+            }
+
+            if (map.Count == 0 && !ReferenceEquals(map, values))
+            {
+                return true;
+            }
+
+            if (!map.TryGetPropertyValue(part, out node))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string StageBody(string dockerfile, string stage)
+    {
+        var start = dockerfile.IndexOf($" AS {stage}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"The Dockerfile has no stage {stage}.");
+        var next = dockerfile.IndexOf("\nFROM ", start, StringComparison.Ordinal);
+        return next < 0 ? dockerfile[start..] : dockerfile[start..next];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PresenceHub.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root was not found above the test's directory.");
+    }
+
+    [GeneratedRegex(@"\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")]
+    private static partial Regex ValuesPath();
+
+    [GeneratedRegex(@"(?m)^FROM \S+ AS (\S+)$")]
+    private static partial Regex Stage();
+
+    [GeneratedRegex(@"(?m)^\s+target: (\S+)$")]
+    private static partial Regex ComposeTarget();
+
+    [GeneratedRegex(@"(?m)^EXPOSE ([0-9 ]+)$")]
+    private static partial Regex Expose();
+
+    [GeneratedRegex(@"Kestrel__Endpoints__\w+__Url=http://\+:([0-9]+)")]
+    private static partial Regex KestrelPort();
+
+    [GeneratedRegex(@"containerPort: ([0-9]+)")]
+    private static partial Regex ContainerPort();
+}
