@@ -147,6 +147,36 @@ public sealed class ConnectorApiTests
         Assert.DoesNotContain(xmppHandler.Presence, e => e.Update.Origin == Platform.Xmpp);
     }
 
+    [Fact]
+    public async Task PublishedDoNotDisturb_ShowsInTeams_AndItsReflectionNeverComesBackToThatConnector()
+    {
+        await using var world = await StartAsync(users: 2, settings: new Dictionary<string, string?> { ["WriteBack:PollInterval"] = "00:00:00.050" });
+        var users = world.UserIds;
+        await world.LinkIdentityAsync("xmpp", "dana@chat.example", users[1]);
+        var key = await world.IssueConnectorKeyAsync();
+        var xmppHandler = new RecordingHandler();
+        var slackHandler = new RecordingHandler();
+        await using var xmpp = Connect(world, key, "xmpp-1", "xmpp", xmppHandler);
+        await using var slack = Connect(world, key, "slack-1", "slack", slackHandler);
+        await xmpp.StartAsync(CancellationToken.None);
+        await slack.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => xmpp.Status == ConnectionStatus.Connected && slack.Status == ConnectionStatus.Connected, because: "the connectors did not connect");
+
+        var published = await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.DoNotDisturb));
+        Assert.Equal(PublicationOutcome.Accepted, published.Outcome);
+
+        // Written into Teams as our session, aggregated by Teams, and reflected back through the presence subscription.
+        await Eventually.UntilAsync(() => world.Control.GetPresence(users[1]).Availability == "DoNotDisturb",
+            because: "the published DoNotDisturb did not show in Teams");
+        await Eventually.UntilAsync(() => slackHandler.Presence.Any(e => e.Update.UserId == users[1] && e.Update.Source == Platform.Teams
+            && e.State.Availability == Availability.DoNotDisturb && e.Update.Origin == Platform.Xmpp),
+            because: "the Teams reflection, tagged with its origin, did not reach the other connector");
+        // A later change reaches xmpp, so its stream is alive: the reflection was suppressed, not delayed.
+        world.Control.SetUserPresence(users[0], "Away", "Away");
+        await Eventually.UntilAsync(() => xmppHandler.Latest(users[0])?.State.Availability == Availability.Away, because: "xmpp stopped receiving");
+        Assert.DoesNotContain(xmppHandler.Presence, e => e.Update.UserId == users[1] && e.State.Availability == Availability.DoNotDisturb);
+    }
+
     internal static ConnectorClient Connect(GraphIngestWorld world, string key, string connectorId, string platform, IConnectorHandler handler) =>
         new(new ConnectorClientOptions
         {
