@@ -203,74 +203,96 @@ internal sealed class ConnectorSession
         }
     }
 
-    /// <summary>Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement.</summary>
+    /// <summary>
+    /// Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement. The next
+    /// batch is taken and mapped while the previous one is being written, so mapping and the metadata log overlap the
+    /// transport; writes stay in order because each starts only after the previous one finished.
+    /// </summary>
     private async Task DeliverAsync(CancellationToken token)
     {
-        var platformName = Platform.Id;
-        while (!token.IsCancellationRequested)
+        Task writing = Task.CompletedTask;
+        try
         {
-            var taken = new List<Queued>();
-            Task changed;
-            lock (_gate)
+            while (!token.IsCancellationRequested)
             {
-                var room = Math.Min(_options.MaxUnacknowledgedEvents - _outstanding.Count, _options.MaxBatchSize);
-                while (room-- > 0 && _queue.First is { } first)
+                var taken = new List<Queued>();
+                Task changed;
+                lock (_gate)
                 {
-                    _queue.RemoveFirst();
-                    if (first.Value.Event.Presence is { } update)
+                    var room = Math.Min(_options.MaxUnacknowledgedEvents - _outstanding.Count, _options.MaxBatchSize);
+                    while (room-- > 0 && _queue.First is { } first)
                     {
-                        _waiting.Remove((update.UserId, update.Source));
+                        _queue.RemoveFirst();
+                        if (first.Value.Event.Presence is { } update)
+                        {
+                            _waiting.Remove((update.UserId, update.Source));
+                        }
+
+                        taken.Add(first.Value);
                     }
 
-                    taken.Add(first.Value);
-                }
-
-                if (taken.Count > 0)
-                {
-                    _queueDrained.TrySetResult();
-                    _queueDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    foreach (var queued in taken)
+                    if (taken.Count > 0)
                     {
-                        _outstandingById[queued.Event.Id] = _outstanding.AddLast(queued.Event.Id);
-                    }
-                }
-
-                // Wake on either: more events queued, or acknowledgements opening the window.
-                changed = _queue.Count == 0 ? _queueFilled.Task : _windowOpened.Task;
-            }
-
-            if (taken.Count == 0)
-            {
-                await changed.WaitAsync(token).ConfigureAwait(false);
-                continue;
-            }
-
-            var batch = await MapAsync(taken, token).ConfigureAwait(false);
-            await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
-            _services.Metrics.Delivered(platformName, batch.Events.Count);
-            var now = _services.Time.GetUtcNow();
-            var receiver = MetadataLogEntry.ConnectorAddress(ConnectorId);
-            var logged = new List<MetadataLogEntry>(taken.Count);
-            foreach (var queued in taken)
-            {
-                if (queued.Event.Presence is { } update)
-                {
-                    if (!queued.Event.IsSnapshot)
-                    {
-                        _services.Metrics.Lag(now - update.ObservedAt);
+                        _queueDrained.TrySetResult();
+                        _queueDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        foreach (var queued in taken)
+                        {
+                            _outstandingById[queued.Event.Id] = _outstanding.AddLast(queued.Event.Id);
+                        }
                     }
 
-                    logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
+                    // Wake on either: more events queued, or acknowledgements opening the window.
+                    changed = _queue.Count == 0 ? _queueFilled.Task : _windowOpened.Task;
                 }
-                else if (ConnectorProtoMapper.SubjectUserId(queued.Event) is { } userId)
-                {
-                    var type = queued.Event.Kind == RelayEventKind.Profile ? MessageType.ProfileChange : MessageType.Withdrawal;
-                    logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(Platform.Teams.Id, userId), receiver, type, SessionId));
-                }
-            }
 
-            await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);
+                if (taken.Count == 0)
+                {
+                    await changed.WaitAsync(token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var batch = await MapAsync(taken, token).ConfigureAwait(false);
+                await writing.ConfigureAwait(false);
+                writing = WriteBatchAsync(batch, taken, token);
+            }
         }
+        catch
+        {
+            // The write in flight ends with the stream; the first failure decides how the call ends.
+            await Quietly(writing).ConfigureAwait(false);
+            throw;
+        }
+
+        await writing.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one batch, then counts it and records one metadata entry per event.</summary>
+    private async Task WriteBatchAsync(V1.EventBatch batch, List<Queued> taken, CancellationToken token)
+    {
+        await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
+        _services.Metrics.Delivered(Platform.Id, batch.Events.Count);
+        var now = _services.Time.GetUtcNow();
+        var receiver = MetadataLogEntry.ConnectorAddress(ConnectorId);
+        var logged = new List<MetadataLogEntry>(taken.Count);
+        foreach (var queued in taken)
+        {
+            if (queued.Event.Presence is { } update)
+            {
+                if (!queued.Event.IsSnapshot)
+                {
+                    _services.Metrics.Lag(now - update.ObservedAt);
+                }
+
+                logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
+            }
+            else if (ConnectorProtoMapper.SubjectUserId(queued.Event) is { } userId)
+            {
+                var type = queued.Event.Kind == RelayEventKind.Profile ? MessageType.ProfileChange : MessageType.Withdrawal;
+                logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(Platform.Teams.Id, userId), receiver, type, SessionId));
+            }
+        }
+
+        await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);
     }
 
     private int QueueCapacity => Math.Max(_options.MaxBatchSize * 4, 1024);
