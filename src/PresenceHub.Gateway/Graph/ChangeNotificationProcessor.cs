@@ -88,6 +88,7 @@ internal sealed class ChangeNotificationProcessor(
                 case GraphSubscriptionKind.Users when UserIdOf(notification) is { } userId:
                     batch.ProfileChanges.Add((subscription.Organization, userId,
                         string.Equals(notification.ChangeType?.ToString(), "deleted", StringComparison.OrdinalIgnoreCase)));
+                    batch.Sessions.Add((subscription.Organization, userId, subscription.Id, IsProfile: true));
                     break;
                 case GraphSubscriptionKind.AppInstallations when notification.Resource is { } resource:
                     batch.InstallationChanges.Add((subscription.Organization, resource));
@@ -147,6 +148,7 @@ internal sealed class ChangeNotificationProcessor(
         var version = versions.For(subscription.Organization, GraphPresenceReader.ReadSequence(presence), observedAt);
         batch.Presence.Add(new PresenceUpdate(subscription.Organization, userId.ToLowerInvariant(), Platform.Teams,
             GraphPresenceReader.ReadState(presence), version, Platform.Teams, observedAt));
+        batch.Sessions.Add((subscription.Organization, userId.ToLowerInvariant(), subscription.Id, IsProfile: false));
     }
 
     private async Task<HashSet<Guid>> ValidatedTenantsAsync(List<string>? tokens, HashSet<Guid> needed, CancellationToken cancellationToken)

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph.Models;
 using Microsoft.Kiota.Serialization.Json;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Graph;
 
@@ -32,6 +34,8 @@ internal static class GraphWebhookEndpoints
         ChangeNotificationProcessor processor,
         IPresenceRelay relay,
         ProfileRefreshQueue profiles,
+        IMetadataLog metadataLog,
+        TimeProvider time,
         GraphIngestMetrics metrics,
         IOptions<GraphOptions> options,
         ILogger<ChangeNotificationProcessor> logger)
@@ -60,12 +64,15 @@ internal static class GraphWebhookEndpoints
                 await relay.PublishAsync(batch.Presence, context.RequestAborted).ConfigureAwait(false);
             }
 
+            IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> admitted = [];
             if (batch.ProfileChanges.Count > 0)
             {
                 // Queued for the profile refresher, never fetched here; a user who has not consented is dropped.
-                var notConsenting = await profiles.AdmitAsync(batch.ProfileChanges, context.RequestAborted).ConfigureAwait(false);
-                batch.Reject("user-not-consenting", notConsenting);
+                admitted = await profiles.AdmitAsync(batch.ProfileChanges, context.RequestAborted).ConfigureAwait(false);
+                batch.Reject("user-not-consenting", batch.ProfileChanges.Count - admitted.Count);
             }
+
+            await LogReceivedAsync(metadataLog, time.GetUtcNow(), batch, admitted, context.RequestAborted).ConfigureAwait(false);
         }
         catch (RelayUnavailableException ex)
         {
@@ -80,6 +87,32 @@ internal static class GraphWebhookEndpoints
 
         metrics.Accepted(batch.Presence.Count, Stopwatch.GetElapsedTime(started));
         return Results.Accepted();
+    }
+
+    /// <summary>
+    /// One metadata entry per presence or profile notification admitted: the user's Teams address as sender, the
+    /// gateway as receiver, and the Graph subscription as session. Profile changes of users who have not consented
+    /// leave no entry, as they leave nothing else.
+    /// </summary>
+    private static async Task LogReceivedAsync(
+        IMetadataLog metadataLog, DateTimeOffset now, NotificationBatch batch,
+        IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> admittedProfiles, CancellationToken cancellationToken)
+    {
+        if (batch.Sessions.Count == 0)
+        {
+            return;
+        }
+
+        var admitted = admittedProfiles.Select(a => (a.Organization, a.UserId.ToLowerInvariant())).ToHashSet();
+        foreach (var organization in batch.Sessions
+            .Where(s => !s.IsProfile || admitted.Contains((s.Organization, s.UserId.ToLowerInvariant())))
+            .GroupBy(s => s.Organization))
+        {
+            var entries = organization.Select(s => new MetadataLogEntry(
+                now, MetadataLogEntry.UserAddress(Platform.Teams.Id, s.UserId.ToLowerInvariant()), MetadataLogEntry.Gateway,
+                s.IsProfile ? MessageType.ProfileChange : MessageType.Presence, s.SubscriptionId)).ToList();
+            await metadataLog.AppendAsync(organization.Key, entries, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<IResult> ReceiveLifecycleAsync(

@@ -14,6 +14,12 @@ internal sealed class NotificationBatch
     /// <summary>Users whose Teams app installation changed (organization, installation resource).</summary>
     public List<(OrganizationId Organization, string Resource)> InstallationChanges { get; } = [];
 
+    /// <summary>
+    /// The Graph subscription each admitted presence or profile notification came through, by user, for the metadata
+    /// log (organization, user id, subscription id, whether it was a profile change).
+    /// </summary>
+    public List<(OrganizationId Organization, string UserId, string SubscriptionId, bool IsProfile)> Sessions { get; } = [];
+
     /// <summary>Notifications dropped, by reason (unknown-subscription, client-state, validation-token, ...).</summary>
     public Dictionary<string, int> Rejected { get; } = new(StringComparer.Ordinal);
 

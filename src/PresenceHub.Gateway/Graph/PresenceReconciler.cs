@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph.Communications.GetPresencesByUserId;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
@@ -26,11 +27,14 @@ internal sealed class PresenceReconciler : IDisposable
     private readonly ILogger<PresenceReconciler> _logger;
     private readonly SlidingWindowRateLimiter _reads;
     private readonly WriteBackEchoTagger? _echoes;
+    private readonly IMetadataLog _metadataLog;
 
     public PresenceReconciler(
         GraphAppClients clients, IPresenceRelay relay, PresenceVersionSource versions, GraphIngestMetrics metrics,
-        IOptions<GraphOptions> options, TimeProvider time, ILogger<PresenceReconciler> logger, WriteBackEchoTagger? echoes = null)
+        IOptions<GraphOptions> options, TimeProvider time, ILogger<PresenceReconciler> logger, IMetadataLog metadataLog,
+        WriteBackEchoTagger? echoes = null)
     {
+        _metadataLog = metadataLog;
         _echoes = echoes;
         _clients = clients;
         _relay = relay;
@@ -91,6 +95,9 @@ internal sealed class PresenceReconciler : IDisposable
 
                 var outcomes = await _relay.PublishAsync(changed, cancellationToken).ConfigureAwait(false);
                 corrections += outcomes.Count(o => o == PublishOutcome.Accepted);
+                await _metadataLog.AppendAsync(organization, [.. changed.Where((_, i) => outcomes[i] == PublishOutcome.Accepted).Select(u =>
+                    new MetadataLogEntry(observedAt, MetadataLogEntry.UserAddress(Platform.Teams.Id, u.UserId), MetadataLogEntry.Gateway,
+                        MessageType.Presence, MetadataLogEntry.PresencePollSession))], cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -31,24 +31,22 @@ internal sealed class ProfileRefreshQueue
     /// Queues the changes of users who consented and drops the others. Reads consents, so it may throw
     /// <see cref="Relay.RelayUnavailableException"/> when they live in an unreachable Redis.
     /// </summary>
-    /// <returns>How many changes were dropped because their user has not consented.</returns>
-    public async Task<int> AdmitAsync(IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> changes, CancellationToken cancellationToken)
+    /// <returns>The changes admitted, those of consenting users; the others were dropped.</returns>
+    public async Task<IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)>> AdmitAsync(
+        IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> changes, CancellationToken cancellationToken)
     {
-        var notConsenting = 0;
+        var admitted = new List<(OrganizationId Organization, string UserId, bool Deleted)>(changes.Count);
         var full = 0;
         foreach (var organization in changes.GroupBy(c => c.Organization))
         {
             var consenting = (await _consents.ListAsync(organization.Key, cancellationToken).ConfigureAwait(false))
                 .Select(c => c.UserId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var (_, userId, deleted) in organization)
+            foreach (var change in organization)
             {
-                if (consenting.Contains(userId))
+                if (consenting.Contains(change.UserId))
                 {
-                    full += Enqueue(organization.Key, userId, deleted) ? 0 : 1;
-                }
-                else
-                {
-                    notConsenting++;
+                    admitted.Add(change);
+                    full += Enqueue(organization.Key, change.UserId, change.Deleted) ? 0 : 1;
                 }
             }
         }
@@ -58,7 +56,7 @@ internal sealed class ProfileRefreshQueue
             GraphIngestLog.ProfileQueueFull(_logger, full);
         }
 
-        return notConsenting;
+        return admitted;
     }
 
     /// <summary>Queues users the gateway already knows to be (or to have stopped being) consenting.</summary>

@@ -11,11 +11,17 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// </param>
 /// <param name="Receiver">Who it went to, in the same form; <c>presencehub</c> for the gateway itself.</param>
 /// <param name="Type">What kind of message it was.</param>
-/// <param name="SessionId">The session it travelled in: a Graph subscription id, a connector session id, or the write-back session (our app id).</param>
+/// <param name="SessionId">
+/// The session it travelled in: a Graph subscription id, <see cref="PresencePollSession"/> for presence read by polling,
+/// a connector session id, or the write-back session (our app id, the <c>setPresence</c> session id).
+/// </param>
 public sealed record MetadataLogEntry(DateTimeOffset Time, string Sender, string Receiver, MessageType Type, string SessionId)
 {
     /// <summary>The gateway as a receiver.</summary>
     public const string Gateway = "presencehub";
+
+    /// <summary>The session of presence the gateway read by polling Graph (<c>getPresencesByUserId</c>) rather than by notification.</summary>
+    public const string PresencePollSession = "graph-presence-poll";
 
     /// <summary>The address of a user's presence on a platform.</summary>
     public static string UserAddress(string platform, string userId) => $"{platform}:{userId}";

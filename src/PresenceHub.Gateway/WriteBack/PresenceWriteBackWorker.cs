@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.WriteBack;
 
@@ -16,6 +18,7 @@ namespace PresenceHub.Gateway.WriteBack;
 internal sealed class PresenceWriteBackWorker(
     IWriteBackStore store,
     TeamsSessionWriter writer,
+    IMetadataLog metadataLog,
     IOptions<WriteBackOptions> options,
     TimeProvider time,
     ILogger<PresenceWriteBackWorker> logger) : BackgroundService
@@ -114,6 +117,15 @@ internal sealed class PresenceWriteBackWorker(
             ? await writer.SetAsync(key.Organization, key.UserId, WriteBackPairs.Parse(pair), cancellationToken).ConfigureAwait(false)
             : await writer.ClearAsync(key.Organization, key.UserId, cancellationToken).ConfigureAwait(false);
         await RecordAsync(key, claim, work, outcome, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind == WriteOutcomeKind.Success && !work.IsRefresh)
+        {
+            // One entry per change written into Teams: the user's presence on the platform it came from, to their
+            // Teams presence, in our write-back session. Refreshes of the same state are not new messages.
+            var sender = MetadataLogEntry.UserAddress(work.Platform ?? entry.AppliedPlatform ?? Platform.Teams.Id, key.UserId);
+            await metadataLog.AppendAsync(key.Organization,
+                [new MetadataLogEntry(time.GetUtcNow(), sender, MetadataLogEntry.UserAddress(Platform.Teams.Id, key.UserId), MessageType.Presence, writer.SessionId)],
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task RecordAsync(WriteBackKey key, string claim, WriteBackWork work, WriteOutcome outcome, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ internal sealed class TeamsSessionWriter(
 {
     private readonly string _sessionId = graph.Value.ClientId.ToString("D");
 
+    /// <summary>The <c>setPresence</c> session id: our application id.</summary>
+    public string SessionId => _sessionId;
+
     public Task<WriteOutcome> SetAsync(OrganizationId organization, string userId, TeamsSessionPresence pair, CancellationToken cancellationToken) =>
         CallAsync("set", () => clients.For(organization).Users[userId].Presence.SetPresence.PostAsync(new SetPresencePostRequestBody
         {
