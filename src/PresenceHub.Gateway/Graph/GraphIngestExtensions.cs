@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 
@@ -23,6 +24,7 @@ internal static class GraphIngestExtensions
 {
     public static IHostApplicationBuilder AddGraphIngest(this IHostApplicationBuilder builder)
     {
+        builder.AddMetadataLog();
         var services = builder.Services;
         services.AddOptions<GraphOptions>()
             .BindConfiguration(GraphOptions.SectionName)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Relay;
 
 namespace PresenceHub.Gateway.WriteBack;
@@ -16,6 +17,7 @@ public static class WriteBackExtensions
     public static IHostApplicationBuilder AddPresenceWriteBack(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddMetadataLog();
         var services = builder.Services;
         services.AddOptions<WriteBackOptions>()
             .BindConfiguration(WriteBackOptions.SectionName)

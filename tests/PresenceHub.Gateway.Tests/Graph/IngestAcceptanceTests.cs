@@ -133,6 +133,9 @@ public sealed class IngestAcceptanceTests
         await world.SubscribePresenceAsync(owner, [owner, user]);
         world.Control.SetUserPresence(user, "Busy", "InACall");
         await Eventually.UntilAsync(async () => (await world.LastKnownAsync(user))?.State.Activity == Activity.InACall);
+        // The state may arrive first by the keeper's reconciliation poll; the forger needs a real notification's body.
+        await Eventually.UntilAsync(() => world.Webhook.Posts.Any(p => p.Status == 202 && p.Body.Contains("encryptedContent", StringComparison.Ordinal)),
+            because: "no rich notification was delivered");
         var forger = new BatchForger(world, world.Webhook.Posts.Last(p => p.Status == 202 && p.Body.Contains("encryptedContent", StringComparison.Ordinal)).Body, user);
 
         // The control: a batch built the same way with nothing altered is admitted, so every rejection below is the check's.
