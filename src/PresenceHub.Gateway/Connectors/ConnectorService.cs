@@ -156,6 +156,12 @@ internal sealed class ConnectorService(
                 throw Denied(caller, match.Refusal!);
             }
 
+            if (match.TeamsUserId is { } matched && !(await privacy.GetManyAsync(caller.Organization, [matched], token).ConfigureAwait(false))[0].SharesOut)
+            {
+                // Someone who paused or does not share out is not found, as in GetLastKnownPresence.
+                match = IdentityMatchResult.None;
+            }
+
             var resolution = new V1.IdentityResolution { Query = query, Match = ToProto(match.Kind) };
             if (match.TeamsUserId is { } teamsUserId)
             {
@@ -264,9 +270,12 @@ internal sealed class ConnectorService(
         }
 
         var policy = await policies.GetAsync(caller.Organization, token).ConfigureAwait(false);
-        if (platforms.FirstOrDefault(p => !policy.AllowsPlatform(p)) is { Id: not "unknown" } refused)
+        foreach (var platform in platforms)
         {
-            throw Denied(caller, $"The organization's federation policy does not allow platform '{refused.Id}'.");
+            if (!policy.AllowsPlatform(platform))
+            {
+                throw Denied(caller, $"The organization's federation policy does not allow platform '{platform.Id}'.");
+            }
         }
     }
 

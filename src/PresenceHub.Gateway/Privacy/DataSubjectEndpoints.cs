@@ -49,7 +49,7 @@ internal static class DataSubjectEndpoints
             return InvalidUser();
         }
 
-        if (await records.ConsentAsync(org, user, context.RequestAborted).ConfigureAwait(false) is null)
+        if (!await records.IsConsentingAsync(org, user, context.RequestAborted).ConfigureAwait(false))
         {
             return NotFederated();
         }
@@ -116,7 +116,7 @@ internal static class DataSubjectEndpoints
             return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (await records.ConsentAsync(organization, userId, context.RequestAborted).ConfigureAwait(false) is null)
+        if (!await records.IsConsentingAsync(organization, userId, context.RequestAborted).ConfigureAwait(false))
         {
             return NotFederated();
         }

@@ -34,6 +34,10 @@ internal sealed class DataSubjectRecords(
 
     private static readonly Platform[] KnownPlatforms = [Platform.Slack, Platform.Xmpp, Platform.Matrix, Platform.Webex, Platform.Zoom, Platform.Sip];
 
+    /// <summary>Whether the user takes part in federation: one field read, not the organization's list.</summary>
+    public async Task<bool> IsConsentingAsync(OrganizationId organization, string userId, CancellationToken cancellationToken) =>
+        (await consents.AreConsentingAsync(organization, [userId], cancellationToken).ConfigureAwait(false))[0];
+
     /// <summary>The user's consent; null when they do not take part.</summary>
     public async Task<Consent?> ConsentAsync(OrganizationId organization, string userId, CancellationToken cancellationToken) =>
         (await consents.ListAsync(organization, cancellationToken).ConfigureAwait(false))
