@@ -27,6 +27,7 @@ public static class PresenceHubComposition
         builder.AddConnectorApi();
         builder.AddTeamsApp();
         builder.AddMetadataLog();
+        builder.AddDataSubjectRights();
         return builder;
     }
 
@@ -41,6 +42,7 @@ public static class PresenceHubComposition
         app.MapConsentEndpoints();
         app.MapConnectorApi();
         app.MapMetadataLogEndpoints();
+        app.MapDataSubjectEndpoints();
         return app;
     }
 }

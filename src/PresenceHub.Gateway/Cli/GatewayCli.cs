@@ -3,7 +3,7 @@ using PresenceHub.Gateway.Demo;
 namespace PresenceHub.Gateway.Cli;
 
 /// <summary>
-/// The verbs of the gateway binary: <c>demo</c>, <c>doctor</c>, <c>teams-app</c> and <c>consent-url</c>. They
+/// The verbs of the gateway binary: <c>demo</c>, <c>doctor</c>, <c>teams-app</c>, <c>consent-url</c> and <c>users</c>. They
 /// read the same configuration as the service (appsettings, environment, <c>--Section:Key=value</c> arguments).
 /// </summary>
 internal static class GatewayCli
@@ -23,6 +23,7 @@ internal static class GatewayCli
             "doctor" => await DoctorCommand.RunAsync(rest, Console.Out).ConfigureAwait(false),
             "teams-app" => await TeamsAppCommand.RunAsync(rest, Console.Out).ConfigureAwait(false),
             "consent-url" => ConsentUrlCommand.Run(rest, Console.Out),
+            UsersCommand.Name => await UsersCommand.RunAsync(rest, Console.Out).ConfigureAwait(false),
             "help" or "--help" or "-h" => Help(),
             _ => null,
         };
@@ -63,6 +64,10 @@ internal static class GatewayCli
               teams-app [--out <zip>] [--schema <manifest schema>]
                                              build the Teams app package for TeamsApp:PublicBaseUrl
               consent-url [--tenant <id>]    print the admin-consent link for the app registration
+              users export|erase|pause|resume <organization> <user> [--out <file>]
+              users direction <organization> <user> --share-out on|off --show-in on|off
+                                             data-subject requests through a running gateway's admin API
+                                             (--gateway <url> or TeamsApp:PublicBaseUrl; --admin-key <key> or Admin:Key)
             Settings come from appsettings.json, environment variables (Graph__ClientId) or --Graph:ClientId=<value>.
             """);
         return 0;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using PresenceHub.Gateway.MetadataLog;
+using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
@@ -9,10 +10,13 @@ namespace PresenceHub.Gateway.Connectors;
 
 /// <summary>
 /// Takes a connector's publication of one platform user's presence: links it to a consenting Teams user of the
-/// connector's organization, relays it to the other connectors, and hands it to write-back into Teams.
+/// connector's organization, relays it to the other connectors (unless that user does not share out), and hands it to
+/// write-back into Teams (unless that user does not show presence in). The federation policy's platforms and domains
+/// are enforced by the <see cref="IdentityResolver"/>.
 /// </summary>
 internal sealed class ConnectorPublisher(
-    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, IMetadataLog metadataLog, ConnectorMetrics metrics, TimeProvider time)
+    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, IPrivacySettingsStore privacy, IMetadataLog metadataLog,
+    ConnectorMetrics metrics, TimeProvider time)
 {
     private const int MaxIdLength = 256;
 
@@ -63,6 +67,11 @@ internal sealed class ConnectorPublisher(
 
         var match = await identities.ResolvePlatformUserAsync(
             caller.Organization, platform, platformUserId, NullIfEmpty(publication.MailHint), cancellationToken).ConfigureAwait(false);
+        if (match.Kind == IdentityMatchKind.Refused)
+        {
+            return Rejected(match.Refusal!);
+        }
+
         if (match.TeamsUserId is not { } teamsUserId)
         {
             return new V1.PublicationResult
@@ -77,13 +86,18 @@ internal sealed class ConnectorPublisher(
         var now = time.GetUtcNow();
         var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, ConnectorProtoMapper.ToModel(publication.Presence),
             version ?? PresenceVersion.FromObservedTime(now, TieBreaker()), platform, now);
+        // Withheld: the user does not share out, so no other connector sees it, but it may still show in their Teams.
         var outcome = (await relay.PublishAsync([update], cancellationToken).ConfigureAwait(false))[0];
-        if (outcome != PublishOutcome.Accepted)
+        if (outcome is not (PublishOutcome.Accepted or PublishOutcome.Withheld))
         {
             return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Stale, TeamsUserId = teamsUserId };
         }
 
-        await writeBack.SubmitAsync([update], cancellationToken).ConfigureAwait(false);
+        if ((await privacy.GetManyAsync(caller.Organization, [teamsUserId], cancellationToken).ConfigureAwait(false))[0].ShowsIn)
+        {
+            await writeBack.SubmitAsync([update], cancellationToken).ConfigureAwait(false);
+        }
+
         return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Accepted, TeamsUserId = teamsUserId };
     }
 

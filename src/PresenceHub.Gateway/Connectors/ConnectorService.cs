@@ -11,7 +11,9 @@ namespace PresenceHub.Gateway.Connectors;
 /// <summary>
 /// The connector API (protos/presencehub/v1/connector_service.proto). Every call is authenticated and answered for
 /// the credential's organization only; naming a Teams user the organization does not federate fails the call with
-/// PermissionDenied and reveals nothing about that user.
+/// PermissionDenied and reveals nothing about that user. A platform the organization's federation policy does not
+/// allow is PermissionDenied on every call that names it (the stream's hello, the platform header, or the credential's
+/// own platform); users who do not share out are not found.
 /// </summary>
 internal sealed class ConnectorService(
     ConnectorAuthenticator authenticator,
@@ -23,6 +25,8 @@ internal sealed class ConnectorService(
     IUserDirectory directory,
     IIdentityLinkStore links,
     IConsentStore consents,
+    IFederationPolicyStore policies,
+    IPrivacySettingsStore privacy,
     ConnectorRateLimiter rateLimiter,
     IOptionsMonitor<ConnectorOptions> options,
     TimeProvider time,
@@ -47,6 +51,7 @@ internal sealed class ConnectorService(
             throw Denied(caller, "The credential does not allow this platform.");
         }
 
+        await RequireFederatedPlatformAsync(caller, platform, context.CancellationToken).ConfigureAwait(false);
         try
         {
             await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(caller.Organization, hello.ConnectorId), hello.ConnectorId,
@@ -85,6 +90,7 @@ internal sealed class ConnectorService(
         var caller = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         CheckCount(request.Users.Count);
         var token = context.CancellationToken;
+        await RequireFederatedPlatformAsync(caller, OptionalPlatform(context), token).ConfigureAwait(false);
         var userIds = new string?[request.Users.Count];
         for (var i = 0; i < request.Users.Count; i++)
         {
@@ -102,6 +108,7 @@ internal sealed class ConnectorService(
 
         await RequireEntitledAsync(caller, request.Users.Select((r, i) => r.ReferenceCase == V1.UserReference.ReferenceOneofCase.TeamsUserId ? userIds[i] : null), token)
             .ConfigureAwait(false);
+        await ForgetWithheldAsync(caller, userIds, token).ConfigureAwait(false);
         var known = userIds.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var presences = await relay.GetLastKnownAsync(caller.Organization, known.Select(id => new PresenceSubject(Platform.Teams, id)).ToList(), token)
             .ConfigureAwait(false);
@@ -124,6 +131,7 @@ internal sealed class ConnectorService(
         var caller = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         CheckCount(request.Queries.Count);
         var token = context.CancellationToken;
+        await RequireFederatedPlatformAsync(caller, OptionalPlatform(context), token).ConfigureAwait(false);
         await RequireEntitledAsync(caller,
             request.Queries.Select(q => q.SubjectCase == V1.IdentityQuery.SubjectOneofCase.TeamsUserId ? NormalizeUserId(q.TeamsUserId) : null), token)
             .ConfigureAwait(false);
@@ -137,12 +145,23 @@ internal sealed class ConnectorService(
                     await identities.ResolvePlatformUserAsync(caller.Organization, p, query.PlatformIdentity.PlatformUserId,
                         query.PlatformIdentity.Mail.Length > 0 ? query.PlatformIdentity.Mail : null, token).ConfigureAwait(false),
                 V1.IdentityQuery.SubjectOneofCase.PlatformIdentity when query.PlatformIdentity.Mail.Length > 0 =>
-                    await identities.ResolveAddressAsync(caller.Organization, query.PlatformIdentity.Mail, token).ConfigureAwait(false),
+                    await identities.ResolvePlatformAddressAsync(caller.Organization, query.PlatformIdentity.Mail, token).ConfigureAwait(false),
                 V1.IdentityQuery.SubjectOneofCase.TeamsUserId => new IdentityMatchResult(IdentityMatchKind.Override, NormalizeUserId(query.TeamsUserId)),
                 V1.IdentityQuery.SubjectOneofCase.UserPrincipalName =>
                     await identities.ResolveAddressAsync(caller.Organization, query.UserPrincipalName, token).ConfigureAwait(false),
                 _ => IdentityMatchResult.None,
             };
+            if (match.Kind == IdentityMatchKind.Refused)
+            {
+                throw Denied(caller, match.Refusal!);
+            }
+
+            if (match.TeamsUserId is { } matched && !(await privacy.GetManyAsync(caller.Organization, [matched], token).ConfigureAwait(false))[0].SharesOut)
+            {
+                // Someone who paused or does not share out is not found, as in GetLastKnownPresence.
+                match = IdentityMatchResult.None;
+            }
+
             var resolution = new V1.IdentityResolution { Query = query, Match = ToProto(match.Kind) };
             if (match.TeamsUserId is { } teamsUserId)
             {
@@ -179,6 +198,7 @@ internal sealed class ConnectorService(
             throw Denied(caller, "The credential does not allow this platform.");
         }
 
+        await RequireFederatedPlatformAsync(caller, platform, context.CancellationToken).ConfigureAwait(false);
         if (request.Publication is null)
         {
             throw Invalid("publication is required.");
@@ -237,6 +257,45 @@ internal sealed class ConnectorService(
         if (consenting.Any(c => !c))
         {
             throw Denied(caller, "The request names Teams users outside the federation of your organization.");
+        }
+    }
+
+    /// <summary>Refuses a platform, named by the call or bound to the credential, that the organization does not federate.</summary>
+    private async Task RequireFederatedPlatformAsync(ConnectorCaller caller, Platform? named, CancellationToken token)
+    {
+        var platforms = new[] { named, caller.AllowedPlatform }.OfType<Platform>().Distinct().ToList();
+        if (platforms.Count == 0)
+        {
+            return;
+        }
+
+        var policy = await policies.GetAsync(caller.Organization, token).ConfigureAwait(false);
+        foreach (var platform in platforms)
+        {
+            if (!policy.AllowsPlatform(platform))
+            {
+                throw Denied(caller, $"The organization's federation policy does not allow platform '{platform.Id}'.");
+            }
+        }
+    }
+
+    /// <summary>Users who paused or do not share out are answered as not found.</summary>
+    private async Task ForgetWithheldAsync(ConnectorCaller caller, string?[] userIds, CancellationToken token)
+    {
+        var named = userIds.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        var settings = await privacy.GetManyAsync(caller.Organization, named, token).ConfigureAwait(false);
+        var withheld = named.Where((_, i) => !settings[i].SharesOut).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < userIds.Length; i++)
+        {
+            if (userIds[i] is { } id && withheld.Contains(id))
+            {
+                userIds[i] = null;
+            }
         }
     }
 

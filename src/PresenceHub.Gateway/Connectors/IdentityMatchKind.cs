@@ -17,4 +17,7 @@ internal enum IdentityMatchKind
 
     /// <summary>Several consenting users match; none is chosen.</summary>
     Ambiguous,
+
+    /// <summary>The organization's federation policy does not allow the platform or the platform user's domain.</summary>
+    Refused,
 }

@@ -11,4 +11,7 @@ public enum PublishOutcome
 
     /// <summary>The same version as the last-known presence: dropped.</summary>
     Duplicate,
+
+    /// <summary>The user does not share their presence out (paused, or sharing off): neither stored nor fanned out.</summary>
+    Withheld,
 }
