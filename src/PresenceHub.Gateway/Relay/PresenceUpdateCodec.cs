@@ -6,7 +6,9 @@ namespace PresenceHub.Gateway.Relay;
 
 /// <summary>
 /// The compact JSON a presence update is stored as, in the event stream and as last-known presence. The organization
-/// is not written: every key it is stored under carries it.
+/// is not written: every key it is stored under carries it. Free texts (status message, out-of-office reply) are
+/// written only in the last-known record, which expires; the event stream's form leaves them out and says so
+/// (<c>"x":true</c>), and the reader takes them from the last-known record while it still holds that version.
 /// </summary>
 internal static class PresenceUpdateCodec
 {
@@ -16,7 +18,13 @@ internal static class PresenceUpdateCodec
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public static byte[] Encode(PresenceUpdate update)
+    /// <summary>The last-known record's form: everything, free texts included.</summary>
+    public static byte[] Encode(PresenceUpdate update) => Encode(update, texts: true);
+
+    /// <summary>The event stream's form: no free texts, with a mark when the update had any.</summary>
+    public static byte[] EncodeForStream(PresenceUpdate update) => Encode(update, texts: false);
+
+    private static byte[] Encode(PresenceUpdate update, bool texts)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();
@@ -28,7 +36,13 @@ internal static class PresenceUpdateCodec
             json.WriteString("s"u8, update.Source.Id);
             json.WriteString("a"u8, update.State.Availability.Value);
             json.WriteString("c"u8, update.State.Activity.Value);
-            if (update.State.StatusMessage is { } message)
+            var withheld = !texts && (update.State.StatusMessage is not null || update.State.OutOfOffice?.Message is not null);
+            if (withheld)
+            {
+                json.WriteBoolean("x"u8, true);
+            }
+
+            if (update.State.StatusMessage is { } message && texts)
             {
                 json.WriteString("m"u8, message.Content);
                 if (message.Expiry is { } expiry)
@@ -40,7 +54,7 @@ internal static class PresenceUpdateCodec
             if (update.State.OutOfOffice is { } outOfOffice)
             {
                 json.WriteBoolean("oo"u8, outOfOffice.IsOutOfOffice);
-                if (outOfOffice.Message is { } reply)
+                if (outOfOffice.Message is { } reply && texts)
                 {
                     json.WriteString("om"u8, reply);
                 }
@@ -61,8 +75,15 @@ internal static class PresenceUpdateCodec
     }
 
     /// <exception cref="FormatException">The bytes are not an encoded update.</exception>
-    public static PresenceUpdate Decode(OrganizationId organization, ReadOnlySpan<byte> utf8)
+    public static PresenceUpdate Decode(OrganizationId organization, ReadOnlySpan<byte> utf8) => Decode(organization, utf8, out _);
+
+    /// <param name="organization">The organization of the key the bytes were stored under.</param>
+    /// <param name="utf8">The encoded update.</param>
+    /// <param name="textsWithheld">Whether the update had free texts that this (stream) form left out.</param>
+    /// <exception cref="FormatException">The bytes are not an encoded update.</exception>
+    public static PresenceUpdate Decode(OrganizationId organization, ReadOnlySpan<byte> utf8, out bool textsWithheld)
     {
+        textsWithheld = false;
         string? user = null, source = null, availability = null, activity = null, message = null, reply = null;
         string? version = null, origin = null;
         long? messageExpiry = null, observedAt = null;
@@ -88,6 +109,7 @@ internal static class PresenceUpdateCodec
                     case [(byte)'v']: version = reader.GetString(); break;
                     case [(byte)'g']: origin = reader.GetString(); break;
                     case [(byte)'t']: observedAt = reader.GetInt64(); break;
+                    case [(byte)'x']: textsWithheld = reader.GetBoolean(); break;
                     default: reader.Skip(); break;
                 }
             }

@@ -62,6 +62,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             ? (Time.GetUtcNow() - age).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
             : string.Empty;
         var maxLength = Options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture);
+        var lastKnownTtl = ((long)(Options.LastKnownTimeToLive?.TotalMilliseconds ?? 0)).ToString(CultureInfo.InvariantCulture);
         try
         {
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
@@ -72,7 +73,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 foreach (var chunk in organization.Chunk(ScriptBatch))
                 {
                     var keys = new RedisKey[chunk.Length + 2];
-                    var values = new RedisValue[6 + (chunk.Length * 3)];
+                    var values = new RedisValue[7 + (chunk.Length * 4)];
                     keys[0] = Keys.Stream(organization.Key);
                     keys[1] = Keys.Users(organization.Key);
                     values[0] = maxLength;
@@ -81,14 +82,16 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                     values[3] = traceState ?? string.Empty;
                     values[4] = RelayEventKind.Presence.Token;
                     values[5] = Keys.Wake(organization.Key).ToString();
+                    values[6] = lastKnownTtl;
                     for (var i = 0; i < chunk.Length; i++)
                     {
                         var update = chunk[i].Update;
                         var member = RedisRelayKeys.Member(PresenceSubject.Of(update));
                         keys[i + 2] = Keys.LastKnown(organization.Key, member);
-                        values[6 + (i * 3)] = update.Version.Stamp;
-                        values[7 + (i * 3)] = PresenceUpdateCodec.Encode(update);
-                        values[8 + (i * 3)] = member;
+                        values[7 + (i * 4)] = update.Version.Stamp;
+                        values[8 + (i * 4)] = PresenceUpdateCodec.Encode(update);
+                        values[9 + (i * 4)] = member;
+                        values[10 + (i * 4)] = PresenceUpdateCodec.EncodeForStream(update);
                     }
 
                     calls.Add((chunk.Select(x => x.Index).ToArray(), database.ScriptEvaluateAsync(RedisRelayScripts.Publish, keys, values)));

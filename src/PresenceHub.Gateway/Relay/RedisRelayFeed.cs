@@ -241,6 +241,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
     {
         var trimmed = false;
         List<RedisValue>? unreadable = null;
+        List<int>? withheld = null;
         foreach (var entry in entries)
         {
             if (entry.IsNull || entry.Values is not { Length: > 0 })
@@ -274,9 +275,15 @@ internal sealed class RedisRelayFeed : IRelayFeed
             try
             {
                 var eventKind = kind == PresenceKind ? RelayEventKind.Presence : RelayEventKind.FromToken((string?)kind ?? string.Empty);
+                var textsWithheld = false;
                 var presence = eventKind == RelayEventKind.Presence
-                    ? PresenceUpdateCodec.Decode(Connector.Organization, (byte[])data!)
+                    ? PresenceUpdateCodec.Decode(Connector.Organization, (byte[])data!, out textsWithheld)
                     : null;
+                if (textsWithheld)
+                {
+                    (withheld ??= []).Add(events.Count);
+                }
+
                 var profile = eventKind == RelayEventKind.Profile ? UserEventCodec.DecodeProfile((byte[])data!) : null;
                 var withdrawal = eventKind == RelayEventKind.Withdrawn ? UserEventCodec.DecodeWithdrawal((byte[])data!) : null;
                 events.Add(new RelayEvent(entry.Id!, eventKind, Connector.Organization, presence, traceParent, traceState,
@@ -294,7 +301,33 @@ internal sealed class RedisRelayFeed : IRelayFeed
             await _database.StreamAcknowledgeAsync(_stream, Connector.ConnectorId, [.. unreadable]).ConfigureAwait(false);
         }
 
+        if (withheld is not null)
+        {
+            await RestoreTextsAsync(events, withheld).ConfigureAwait(false);
+        }
+
         return trimmed;
+    }
+
+    /// <summary>
+    /// Puts back the free texts the stream leaves out, from the last-known records (one pipelined read): an event
+    /// gets them when its version is still the last-known one. An older event, superseded meanwhile, goes without
+    /// them; the newer one follows with its own.
+    /// </summary>
+    private async Task RestoreTextsAsync(List<RelayEvent> events, List<int> withheld)
+    {
+        var reads = withheld.Select(i => _database.HashGetAsync(
+            _relay.Keys.LastKnown(Connector.Organization, RedisRelayKeys.Member(PresenceSubject.Of(events[i].Presence!))),
+            [(RedisValue)"v", (RedisValue)"d"])).ToList();
+        for (var j = 0; j < withheld.Count; j++)
+        {
+            var index = withheld[j];
+            var values = await reads[j].ConfigureAwait(false);
+            if (values[0] == events[index].Presence!.Version.Stamp && !values[1].IsNull)
+            {
+                events[index] = events[index] with { Presence = PresenceUpdateCodec.Decode(Connector.Organization, (byte[])values[1]!) };
+            }
+        }
     }
 
     private async Task RecreateGroupAsync()

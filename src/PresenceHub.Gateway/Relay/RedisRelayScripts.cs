@@ -5,9 +5,10 @@ internal static class RedisRelayScripts
 {
     /// <summary>
     /// Publishes updates of one organization. KEYS: stream, users set, then one last-known key per update.
-    /// ARGV: maxlen, minid ('' for none), traceparent, tracestate, kind, wake channel, then version, payload, member
-    /// per update. Returns 'a' (accepted), 'd' (duplicate) or 's' (stale) per update. Versions compare byte by byte:
-    /// Lua's own string comparison follows the server's collation locale.
+    /// ARGV: maxlen, minid ('' for none), traceparent, tracestate, kind, wake channel, last-known time to live in ms
+    /// ('0' for none), then version, last-known payload, member and stream payload per update. Returns 'a' (accepted),
+    /// 'd' (duplicate) or 's' (stale) per update. Versions compare byte by byte: Lua's own string comparison follows
+    /// the server's collation locale.
     /// </summary>
     public const string Publish = """
         local function compare(a, b)
@@ -32,16 +33,18 @@ internal static class RedisRelayScripts
         end
         local results = {}
         local accepted = 0
+        local ttl = tonumber(ARGV[7])
         for i = 1, #KEYS - 2 do
-          local base = 6 + (i - 1) * 3
+          local base = 7 + (i - 1) * 4
           local version = ARGV[base + 1]
           local current = redis.call('HGET', KEYS[i + 2], 'v')
           local order = 1
           if current then order = compare(version, current) end
           if order > 0 then
             redis.call('HSET', KEYS[i + 2], 'v', version, 'd', ARGV[base + 2])
+            if ttl > 0 then redis.call('PEXPIRE', KEYS[i + 2], ttl) end
             if not current then redis.call('SADD', KEYS[2], ARGV[base + 3]) end
-            fields[4] = ARGV[base + 2]
+            fields[4] = ARGV[base + 4]
             redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
             results[i] = 'a'
             accepted = accepted + 1

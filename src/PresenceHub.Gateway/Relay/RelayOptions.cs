@@ -25,6 +25,14 @@ public sealed class RelayOptions : IValidatableObject
     [Range(100, 100_000_000, ErrorMessage = "Relay:RetentionMaxLength must be between 100 and 100,000,000.")]
     public int RetentionMaxLength { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long a user's last-known presence (the only record holding status and out-of-office texts) stays in Redis
+    /// after its last change; null keeps it until the user leaves. Reconciliation writes it again for users still
+    /// taking part. Default 7 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Relay:LastKnownTimeToLive must be between 1 minute and 365 days.")]
+    public TimeSpan? LastKnownTimeToLive { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Oldest event kept, when set; events older are trimmed even below <see cref="RetentionMaxLength"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "Relay:RetentionMaxAge must be between 1 second and 365 days.")]
     public TimeSpan? RetentionMaxAge { get; set; }

@@ -1,5 +1,6 @@
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Presence;
 using StackExchange.Redis;
 
 namespace PresenceHub.Gateway.Tests.Relay;
@@ -26,6 +27,34 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
 
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.StartsWith($"{_prefix}:{{{organization}}}:", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FreeTexts_LiveOnlyInTheExpiringLastKnownRecord_AndStillReachAConnector_WhileCurrent()
+    {
+        var relay = await StartAsync(o => o.LastKnownTimeToLive = TimeSpan.FromHours(1));
+        var organization = Presences.NewOrganization();
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        PresenceUpdate WithTexts(string user, long sequence, string text) => Presences.Update(organization, user, sequence) with
+        {
+            State = new PresenceState(Availability.Away, Activity.OffWork, new StatusMessage("status " + text), new OutOfOfficeSettings(true, "reply " + text)),
+        };
+
+        // u1 changes twice before the connector reads: the first event is superseded; u2 changes once.
+        await relay.PublishAsync([WithTexts("u1", 1, "canary-first"), WithTexts("u2", 1, "canary-only")], Timeout());
+        await relay.PublishAsync([WithTexts("u1", 2, "canary-second")], Timeout());
+
+        var stream = await redis.Server.CliAsync("XRANGE", $"{_prefix}:{{{organization}}}:events", "-", "+");
+        Assert.DoesNotContain("canary", stream, StringComparison.Ordinal);
+        var ttl = long.Parse(await redis.Server.CliAsync("PTTL", $"{_prefix}:{{{organization}}}:lk:teams:u1"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(ttl, 1, (long)TimeSpan.FromHours(1).TotalMilliseconds);
+
+        var events = await ReadUntilAsync(feed, got => got.Count >= 3);
+        Assert.Null(events[0].Presence!.State.StatusMessage);
+        Assert.Equal(Availability.Away, events[0].Presence!.State.Availability);
+        Assert.Equal("status canary-only", events[1].Presence!.State.StatusMessage?.Content);
+        Assert.Equal("reply canary-only", events[1].Presence!.State.OutOfOffice?.Message);
+        Assert.Equal("status canary-second", events[2].Presence!.State.StatusMessage?.Content);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal sealed class RelayHandle : IAsyncDisposable
             ["Relay:RetentionMaxAge"] = options.RetentionMaxAge?.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:ReclaimIdle"] = options.ReclaimIdle.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:LagBound"] = options.LagBound.ToString(CultureInfo.InvariantCulture),
+            ["Relay:LastKnownTimeToLive"] = options.LastKnownTimeToLive?.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:FallbackPoll"] = options.FallbackPoll.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:OperationTimeout"] = options.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
         });
