@@ -32,6 +32,7 @@ internal static class GraphWebhookEndpoints
         ChangeNotificationProcessor processor,
         IPresenceRelay relay,
         ProfileRefreshQueue profiles,
+        InstallationChangeQueue installations,
         GraphIngestMetrics metrics,
         IOptions<GraphOptions> options,
         ILogger<ChangeNotificationProcessor> logger)
@@ -65,6 +66,19 @@ internal static class GraphWebhookEndpoints
                 // Queued for the profile refresher, never fetched here; a user who has not consented is dropped.
                 var notConsenting = await profiles.AdmitAsync(batch.ProfileChanges, context.RequestAborted).ConfigureAwait(false);
                 batch.Reject("user-not-consenting", notConsenting);
+            }
+
+            foreach (var (organization, resource) in batch.InstallationChanges)
+            {
+                // Checked in Graph by the keeper, off the request path; a dropped check waits for the next sweep.
+                if (InstallationChangeQueue.UserIdOf(resource) is not { } userId)
+                {
+                    batch.Reject("malformed");
+                }
+                else if (!installations.TryEnqueue(organization, userId))
+                {
+                    batch.Reject("installation-queue-full");
+                }
             }
         }
         catch (RelayUnavailableException ex)
