@@ -29,6 +29,8 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         var handler = new RecordingHandler();
         await using var connector = await ConnectAndSeeAsync(world, handler, leaver);
         await world.LinkIdentityAsync("xmpp", "leaver@chat.example", leaver);
+        var leaverAddresses = new[] { UserReference.ForUserPrincipalName(Upn(2)), UserReference.ForPlatformUser("leaver@chat.example") };
+        Assert.All(await connector.GetLastKnownPresenceAsync(leaverAddresses), a => Assert.True(a.Found));
         Assert.Contains(await RedisTrace.FindAsync(redis.Server.Configuration, prefix, leaver), k => k.Contains(":msal:", StringComparison.Ordinal));
 
         var dropped = world.Control.Statistics.DroppedByFault;
@@ -61,13 +63,17 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         Assert.True(Covered(world, owner) && Covered(world, assigned), "the remaining users were not subscribed again");
         await Eventually.UntilAsync(() => handler.Withdrawn.Any(w => w.User.TeamsUserId == leaver), because: "the connector got no withdrawn event");
         Assert.Equal(PresenceHub.Connector.Sdk.WithdrawalReason.OptedOut, handler.Withdrawn.First(w => w.User.TeamsUserId == leaver).Reason);
+        // Asked for by address or by link, the user is unknown now.
+        Assert.All(await connector.GetLastKnownPresenceAsync(leaverAddresses), a => Assert.False(a.Found));
         var traces = await TracesAfterPassesAsync(world, prefix, leaver, exceptMetadataLog: true);
         Assert.True(traces.Count == 0, $"the user who uninstalled is still in Redis: {string.Join(", ", traces)}");
         Assert.NotEmpty(await RedisTrace.FindAsync(redis.Server.Configuration, prefix, owner));
     }
 
-    [Fact]
-    public async Task SignOut_RemovesTheUser_AndInstallingAloneNeverBringsThemBack()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SignOutOrUnassign_RemovesTheUser_AndInstallingAloneNeverBringsThemBack(bool byAdministrator)
     {
         var (world, prefix) = await StartAsync();
         await using var _ = world;
@@ -75,8 +81,14 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         var handler = new RecordingHandler();
         await using var connector = await ConnectAndSeeAsync(world, handler, leaver);
 
-        using var request = new HttpRequestMessage(HttpMethod.Delete, "api/consent");
-        request.Headers.Authorization = new("Bearer", world.Control.MintTeamsSsoToken(world.Organization.ToString(), leaver, world.ClientId));
+        using var request = byAdministrator
+            ? AdminRequest(HttpMethod.Delete, $"admin/organizations/{world.Organization}/consents/{leaver}")
+            : new HttpRequestMessage(HttpMethod.Delete, "api/consent");
+        if (!byAdministrator)
+        {
+            request.Headers.Authorization = new("Bearer", world.Control.MintTeamsSsoToken(world.Organization.ToString(), leaver, world.ClientId));
+        }
+
         using var response = await world.GatewayHttp.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await world.Keeper.RunPassAsync(CancellationToken.None);
@@ -88,8 +100,11 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         await world.Keeper.RunPassAsync(CancellationToken.None);
         Assert.False(Covered(world, leaver), "a signed-out user is still subscribed");
         await Eventually.UntilAsync(() => handler.Withdrawn.Any(w => w.User.TeamsUserId == leaver), because: "the connector got no withdrawn event");
+        Assert.Equal(
+            byAdministrator ? PresenceHub.Connector.Sdk.WithdrawalReason.EntitlementRevoked : PresenceHub.Connector.Sdk.WithdrawalReason.OptedOut,
+            Assert.Single(handler.Withdrawn, w => w.User.TeamsUserId == leaver).Reason);
         var traces = await TracesAfterPassesAsync(world, prefix, leaver, exceptMetadataLog: true);
-        Assert.True(traces.Count == 0, $"the signed-out user is still in Redis: {string.Join(", ", traces)}");
+        Assert.True(traces.Count == 0, $"the removed user is still in Redis: {string.Join(", ", traces)}");
     }
 
     [Theory]
@@ -148,7 +163,8 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         var (world, prefix) = await StartAsync(users: 4, graphRequests);
         await using var _ = world;
         var bystander = world.UserIds[3];
-        const string bystanderMail = "simuser3@contoso.onmicrosoft.com";
+        const string bystanderMail = "bystander@contoso.com";
+        var bystanderUpn = Upn(4);
         var handler = new RecordingHandler();
         await using var connector = await ConnectAndSeeAsync(world, handler, world.UserIds[1]);
 
@@ -156,18 +172,21 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         // sweeps and reconciliations.
         world.Control.InstallApp(bystander, world.TeamsAppId);
         world.Control.SetUserPresence(bystander, "DoNotDisturb", "Presenting");
-        world.Control.UpdateUser(bystander, jobTitle: "Bystander");
+        world.Control.UpdateUser(bystander, mail: bystanderMail, jobTitle: "Bystander");
         for (var i = 0; i < 3; i++)
         {
             world.Control.AdvanceClock(world.Gateway.Services.GetRequiredService<IOptions<GraphOptions>>().Value.ReconcileInterval + TimeSpan.FromSeconds(1));
             await world.Keeper.RunPassAsync(CancellationToken.None);
         }
 
-        var lastKnown = await connector.GetLastKnownPresenceAsync([UserReference.ForUserPrincipalName(bystanderMail)]);
-        Assert.False(lastKnown[0].Found);
+        // Asked for by address, the bystander is unknown, while a consenting user is found the same way.
+        var lastKnown = await connector.GetLastKnownPresenceAsync([UserReference.ForUserPrincipalName(bystanderUpn), UserReference.ForUserPrincipalName(Upn(3))]);
+        Assert.Equal([false, true], lastKnown.Select(k => k.Found));
         var resolved = await connector.ResolveIdentityAsync(
-            [IdentityQuery.ForPlatformUser("bystander@chat.example", mail: bystanderMail), IdentityQuery.ForUserPrincipalName(bystanderMail)]);
-        Assert.All(resolved, r => Assert.Equal(IdentityMatch.None, r.Match));
+            [IdentityQuery.ForPlatformUser("bystander@chat.example", mail: bystanderMail), IdentityQuery.ForUserPrincipalName(bystanderUpn),
+             IdentityQuery.ForUserPrincipalName(Upn(3))]);
+        Assert.Equal([IdentityMatch.None, IdentityMatch.None], resolved.Take(2).Select(r => r.Match));
+        Assert.NotEqual(IdentityMatch.None, resolved[2].Match);
         // A later change of a consenting user arrives, so the bystander's would have too.
         world.Control.SetUserPresence(world.UserIds[2], "Away", "Away");
         await Eventually.UntilAsync(() => handler.Latest(world.UserIds[2])?.State.Availability == Presence.Availability.Away, because: "a consenting user's change did not arrive");
@@ -177,6 +196,7 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         Assert.Contains(graphRequests.Requests, r => r.Contains(world.UserIds[2], StringComparison.OrdinalIgnoreCase));
         Assert.Empty(await RedisTrace.FindAsync(redis.Server.Configuration, prefix, bystander));
         Assert.Empty(await RedisTrace.FindAsync(redis.Server.Configuration, prefix, bystanderMail));
+        Assert.Empty(await RedisTrace.FindAsync(redis.Server.Configuration, prefix, bystanderUpn));
         Assert.DoesNotContain(handler.Presence, e => e.Update.UserId == bystander);
         Assert.DoesNotContain(handler.Withdrawn, e => e.User.TeamsUserId == bystander);
     }
@@ -245,6 +265,9 @@ public sealed class ConsentLifecycleTests(RedisServerFixture redis) : IClassFixt
         request.Headers.Add("X-Admin-Key", GraphIngestWorld.AdminKey);
         return request;
     }
+
+    /// <summary>The user principal name of the simulator's n-th user (from 1).</summary>
+    private static string Upn(int n) => $"simuser{n:D6}@contoso.onmicrosoft.com";
 
     private static bool Covered(GraphIngestWorld world, string userId) =>
         world.Control.GetSubscriptions().Any(s => s.Resource.Contains("/communications/presences", StringComparison.Ordinal)

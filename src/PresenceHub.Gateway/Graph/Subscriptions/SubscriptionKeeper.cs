@@ -88,6 +88,11 @@ internal sealed class SubscriptionKeeper : BackgroundService
             if (!await _lease.TryHoldAsync(_options.KeeperInterval * 3, cancellationToken).ConfigureAwait(false))
             {
                 _held = false;
+                // Installation checks belong to the replica that keeps; its sweep covers what this one received.
+                while (_installationChanges.Reader.TryRead(out _))
+                {
+                }
+
                 return;
             }
 
