@@ -20,4 +20,7 @@ public interface IIdentityLinkStore
     /// <summary>The platform users linked to Teams users; one entry per Teams user id, null for none.</summary>
     Task<IReadOnlyList<string?>> FindPlatformUsersAsync(
         OrganizationId organization, Platform platform, IReadOnlyList<string> teamsUserIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes every link to a Teams user, on every platform, when the user leaves federation; returns how many.</summary>
+    Task<int> UnlinkTeamsUserAsync(OrganizationId organization, string teamsUserId, CancellationToken cancellationToken);
 }

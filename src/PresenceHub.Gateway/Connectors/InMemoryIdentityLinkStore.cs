@@ -53,6 +53,21 @@ internal sealed class InMemoryIdentityLinkStore : IIdentityLinkStore
         }
     }
 
+    public Task<int> UnlinkTeamsUserAsync(OrganizationId organization, string teamsUserId, CancellationToken cancellationToken)
+    {
+        var teams = teamsUserId.ToLowerInvariant();
+        lock (_gate)
+        {
+            var links = _toPlatform.Where(l => l.Key.Item1 == organization && l.Key.Item3 == teams).ToList();
+            foreach (var ((_, platform, _), platformUserId) in links)
+            {
+                Unlink(organization, platform, platformUserId);
+            }
+
+            return Task.FromResult(links.Count);
+        }
+    }
+
     private bool Unlink(OrganizationId organization, Platform platform, string platformUserId)
     {
         if (!_toTeams.Remove((organization, platform, platformUserId), out var teams))

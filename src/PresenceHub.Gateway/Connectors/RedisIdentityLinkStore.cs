@@ -8,11 +8,13 @@ namespace PresenceHub.Gateway.Connectors;
 /// <summary>
 /// Identity links in Redis, on the relay's connection and key prefix, both directions in one slot per organization:
 /// <c>{prefix}:{tenant}:links:{platform}</c> hash (platform user → Teams user) and
-/// <c>{prefix}:{tenant}:links-rev:{platform}</c> hash (Teams user → platform user). A script keeps them consistent.
+/// <c>{prefix}:{tenant}:links-rev:{platform}</c> hash (Teams user → platform user), and
+/// <c>{prefix}:{tenant}:link-platforms</c> set of the platforms that have links, so a Teams user's links can all be
+/// found when they leave. A script keeps them consistent.
 /// </summary>
 internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IIdentityLinkStore
 {
-    // KEYS: forward, reverse. ARGV: platform user, teams user.
+    // KEYS: forward, reverse, platforms. ARGV: platform user, teams user, platform.
     private const string LinkScript = """
         local previousTeams = redis.call('HGET', KEYS[1], ARGV[1])
         if previousTeams then redis.call('HDEL', KEYS[2], previousTeams) end
@@ -20,6 +22,16 @@ internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IO
         if previousPlatform then redis.call('HDEL', KEYS[1], previousPlatform) end
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+        redis.call('SADD', KEYS[3], ARGV[3])
+        return 1
+        """;
+
+    // KEYS: forward, reverse. ARGV: teams user.
+    private const string UnlinkTeamsScript = """
+        local platformUser = redis.call('HGET', KEYS[2], ARGV[1])
+        if not platformUser then return 0 end
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        if redis.call('HGET', KEYS[1], platformUser) == ARGV[1] then redis.call('HDEL', KEYS[1], platformUser) end
         return 1
         """;
 
@@ -36,7 +48,8 @@ internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IO
 
     public Task LinkAsync(OrganizationId organization, Platform platform, string platformUserId, string teamsUserId, CancellationToken cancellationToken) =>
         RunAsync(database => database.ScriptEvaluateAsync(LinkScript,
-            [Forward(organization, platform), Reverse(organization, platform)], [platformUserId, teamsUserId.ToLowerInvariant()]));
+            [Forward(organization, platform), Reverse(organization, platform), Platforms(organization)],
+            [platformUserId, teamsUserId.ToLowerInvariant(), platform.Id]));
 
     public async Task<bool> UnlinkAsync(OrganizationId organization, Platform platform, string platformUserId, CancellationToken cancellationToken) =>
         (int)await RunAsync(database => database.ScriptEvaluateAsync(UnlinkScript,
@@ -60,6 +73,21 @@ internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IO
             teamsUserIds.Select(id => (RedisValue)id.ToLowerInvariant()).ToArray())).ConfigureAwait(false);
         return values.Select(v => v.IsNull ? null : v.ToString()).ToList();
     }
+
+    public async Task<int> UnlinkTeamsUserAsync(OrganizationId organization, string teamsUserId, CancellationToken cancellationToken)
+    {
+        var platforms = await RunAsync(database => database.SetMembersAsync(Platforms(organization))).ConfigureAwait(false);
+        var removed = 0;
+        foreach (var platform in platforms.Select(p => Platform.TryParse(p.ToString(), out var parsed) ? parsed : default).Where(p => p != default))
+        {
+            removed += (int)await RunAsync(database => database.ScriptEvaluateAsync(UnlinkTeamsScript,
+                [Forward(organization, platform), Reverse(organization, platform)], [teamsUserId.ToLowerInvariant()])).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    private RedisKey Platforms(OrganizationId organization) => $"{_prefix}:{{{organization}}}:link-platforms";
 
     private RedisKey Forward(OrganizationId organization, Platform platform) => $"{_prefix}:{{{organization}}}:links:{platform.Id}";
 

@@ -197,9 +197,13 @@ internal sealed class DemoWorld : IAsyncDisposable
         await StartGatewayAsync(builder, clientId, cancellationToken).ConfigureAwait(false);
         DemoLog.Started(_logger, Organization.ToString(), Users.Count, RelayMode.ToString());
 
-        // The owner signs in first, so every later assignment finds someone whose subscription can cover it.
+        // The owner installs the Teams app and signs in first, so every later assignment finds someone whose
+        // subscription can cover it. Installing is what lets them sign in; the installation sweep checks it.
+        var teamsAppId = TeamsApp.TeamsAppPackage.DeriveAppId(Guid.Parse(clientId)).ToString("D");
+        control.AddTeamsApp(tenant, teamsAppId, "PresenceHub", teamsAppId);
         foreach (var user in Users.Where(u => u.Consent == ConsentSource.SignedIn))
         {
+            control.InstallApp(user.Id, teamsAppId);
             await SignInAsync(user.Id, clientId, cancellationToken).ConfigureAwait(false);
         }
 

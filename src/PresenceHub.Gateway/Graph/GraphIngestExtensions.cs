@@ -62,6 +62,7 @@ internal static class GraphIngestExtensions
             ? sp.GetRequiredService<RedisKeeperLease>()
             : sp.GetRequiredService<SingleReplicaLease>());
         services.AddConsentStore();
+        services.AddUserPurge();
         services.AddUserDirectory();
         services.TryAddSingleton<ProfileRefreshQueue>();
         services.TryAddSingleton<ProfileRefresher>();

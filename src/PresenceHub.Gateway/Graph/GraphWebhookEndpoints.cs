@@ -36,6 +36,7 @@ internal static class GraphWebhookEndpoints
         ProfileRefreshQueue profiles,
         IMetadataLog metadataLog,
         TimeProvider time,
+        InstallationChangeQueue installations,
         GraphIngestMetrics metrics,
         IOptions<GraphOptions> options,
         ILogger<ChangeNotificationProcessor> logger)
@@ -73,6 +74,18 @@ internal static class GraphWebhookEndpoints
             }
 
             await LogReceivedAsync(metadataLog, time.GetUtcNow(), batch, admitted, context.RequestAborted).ConfigureAwait(false);
+            foreach (var (organization, resource) in batch.InstallationChanges)
+            {
+                // Checked in Graph by the keeper, off the request path; a dropped check waits for the next sweep.
+                if (InstallationChangeQueue.UserIdOf(resource) is not { } userId)
+                {
+                    batch.Reject("malformed");
+                }
+                else if (!installations.TryEnqueue(organization, userId))
+                {
+                    batch.Reject("installation-queue-full");
+                }
+            }
         }
         catch (RelayUnavailableException ex)
         {

@@ -24,6 +24,7 @@ internal static class ConsentEndpoints
         endpoints.MapDelete("/api/consent", RevokeAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         endpoints.MapPut("/admin/organizations/{organization}/consents/{userId}", AssignAsync);
         endpoints.MapDelete("/admin/organizations/{organization}/consents/{userId}", UnassignAsync);
+        endpoints.MapErasureEndpoints();
         return endpoints;
     }
 
@@ -49,11 +50,11 @@ internal static class ConsentEndpoints
         return Results.Ok(new { organization = organization.ToString(), userId });
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext context, IConsentStore consents, SubscriptionOwnerTokens owners, SubscriptionKeeper keeper)
+    /// <summary>Sign-out: the user leaves federation at once (<see cref="UserPurge"/>, reason opted out).</summary>
+    private static async Task<IResult> RevokeAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
         var (organization, userId) = Caller(context.User);
-        await consents.RevokeAsync(organization, userId, context.RequestAborted).ConfigureAwait(false);
-        await owners.EndSessionAsync(organization, $"owner:{organization}:{userId}", context.RequestAborted).ConfigureAwait(false);
+        await purge.PurgeAsync(organization, userId, Relay.WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }
@@ -84,8 +85,9 @@ internal static class ConsentEndpoints
         return Results.NoContent();
     }
 
+    /// <summary>An administrator removes a user from federation, however they joined (<see cref="UserPurge"/>, reason entitlement revoked).</summary>
     private static async Task<IResult> UnassignAsync(
-        string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
+        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
     {
         if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
         {
@@ -97,11 +99,12 @@ internal static class ConsentEndpoints
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await consents.RevokeAsync(org, user.ToString("D"), context.RequestAborted).ConfigureAwait(false);
+        await purge.PurgeAsync(org, user.ToString("D"), Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }
 
-    private static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
+    /// <summary>The signed-in Teams user's organization and object id, from their validated SSO token.</summary>
+    internal static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
         (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

@@ -14,6 +14,7 @@ internal static class PrivacyExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddConsentStore();
+        builder.Services.AddUserPurge();
         builder.AddTeamsSsoAuthentication();
         return builder;
     }
@@ -27,6 +28,24 @@ internal static class PrivacyExtensions
         services.TryAddSingleton<IConsentStore>(sp => GraphIngestExtensions.SharesState(sp)
             ? sp.GetRequiredService<RedisConsentStore>()
             : sp.GetRequiredService<InMemoryConsentStore>());
+        return services;
+    }
+
+    /// <summary>
+    /// The consent lifecycle: removing users (<see cref="UserPurge"/>), the Teams app installation checks and
+    /// per-organization retention holds (in Redis when replicas share state, else in memory).
+    /// </summary>
+    internal static IServiceCollection AddUserPurge(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RedisRelayConnection>();
+        services.TryAddSingleton<InMemoryRetentionHoldStore>();
+        services.TryAddSingleton<RedisRetentionHoldStore>();
+        services.TryAddSingleton<IRetentionHoldStore>(sp => GraphIngestExtensions.SharesState(sp)
+            ? sp.GetRequiredService<RedisRetentionHoldStore>()
+            : sp.GetRequiredService<InMemoryRetentionHoldStore>());
+        services.TryAddSingleton<UserPurge>();
+        services.TryAddSingleton<InstallationChangeQueue>();
+        services.TryAddSingleton<AppInstallationSweeper>();
         return services;
     }
 }

@@ -73,4 +73,7 @@ internal sealed class ShareOutRelay(IPresenceRelay inner, IPrivacySettingsStore 
 
     public Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken) =>
         inner.WithdrawAsync(organization, users, cancellationToken);
+
+    public Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken) =>
+        inner.ForgetAsync(organization, userId, cancellationToken);
 }

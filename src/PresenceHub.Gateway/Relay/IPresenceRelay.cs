@@ -60,4 +60,13 @@ public interface IPresenceRelay
     /// <remarks>When this returns, the removal and the events are durable.</remarks>
     /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so withdraw again.</exception>
     Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the stored events that mention a user (presence, profile and withdrawn events) once every connector of
+    /// the organization has acknowledged them, and the user's last-known presence of every source. Events a connector
+    /// has yet to read or acknowledge stay, so a withdrawn event still reaches it; call again later to remove them.
+    /// </summary>
+    /// <returns>How many events were deleted, and how many that mention the user are still held.</returns>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; forget again.</exception>
+    Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken);
 }

@@ -106,6 +106,26 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         return Task.CompletedTask;
     }
 
+    public Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_organizations.TryGetValue(organization, out var org))
+        {
+            return Task.FromResult(default(RelayErasure));
+        }
+
+        lock (org.Gate)
+        {
+            foreach (var subject in org.LastKnown.Keys.Where(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                org.LastKnown.Remove(subject);
+            }
+
+            return Task.FromResult(org.Erase(userId));
+        }
+    }
+
     public Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
         OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken)
     {
@@ -179,6 +199,11 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         organization.Wake();
     }
 
+    /// <summary>The kind of an entry whose user was forgotten; readers skip kinds they do not know.</summary>
+    private static readonly RelayEventKind Erased = RelayEventKind.FromToken("erased");
+
+    private static readonly object ErasedPayload = new();
+
     internal static string NewMark() => Guid.NewGuid().ToString("N")[..12];
 
     private Organization Get(OrganizationId id) => _organizations.GetOrAdd(id, static _ => new Organization());
@@ -244,6 +269,42 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
                 _entries.RemoveRange(0, old);
             }
+        }
+
+        /// <summary>
+        /// Replaces the entries mentioning a user that every group has acknowledged by payload-less ones (positions
+        /// stay, as <see cref="Find"/> indexes by sequence); counts those still awaited.
+        /// </summary>
+        public RelayErasure Erase(string userId)
+        {
+            var (erased, remaining) = (0, 0);
+            for (var i = 0; i < _entries.Count; i++)
+            {
+                var entry = _entries[i];
+                var mentioned = entry.Payload switch
+                {
+                    PresenceUpdate update => string.Equals(update.UserId, userId, StringComparison.OrdinalIgnoreCase),
+                    UserProfileRecord profile => string.Equals(profile.UserId, userId, StringComparison.OrdinalIgnoreCase),
+                    UserWithdrawal withdrawal => string.Equals(withdrawal.UserId, userId, StringComparison.OrdinalIgnoreCase),
+                    _ => false,
+                };
+                if (!mentioned)
+                {
+                    continue;
+                }
+
+                if (Groups.Values.All(g => entry.Seq <= g.LastDelivered && (g.Pending.Count == 0 || entry.Seq < g.Pending.Keys.First())))
+                {
+                    _entries[i] = entry with { Kind = Erased, Payload = ErasedPayload };
+                    erased++;
+                }
+                else
+                {
+                    remaining++;
+                }
+            }
+
+            return new RelayErasure(erased, remaining);
         }
 
         public Entry? Find(long seq) => seq >= FirstSeq && seq <= LastSeq ? _entries[(int)(seq - FirstSeq)] : null;

@@ -148,6 +148,38 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             [Keys.Stream(organization), Keys.Users(organization)], [Keys.LastKnownPrefix(organization)], pairs, valuesPerItem: 2);
     }
 
+    public async Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        const int page = 1000;
+        var (deleted, remaining, start) = (0, 0, "-");
+        try
+        {
+            var database = await _connection.DatabaseAsync().ConfigureAwait(false);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = (RedisResult[])(await database.ScriptEvaluateAsync(
+                    RedisRelayScripts.Forget,
+                    [Keys.Stream(organization), Keys.Users(organization)],
+                    [userId.ToLowerInvariant(), start, page, Keys.LastKnownPrefix(organization)]).ConfigureAwait(false))!;
+                deleted += (int)result[0];
+                remaining += (int)result[1];
+                if ((int)result[3] < page)
+                {
+                    return new RelayErasure(deleted, remaining);
+                }
+
+                start = "(" + (string)result[2]!;
+            }
+        }
+        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        {
+            Telemetry.Unavailable.Add(1);
+            throw RedisRelayFailures.Unavailable(e);
+        }
+    }
+
     public async Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
         OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken)
     {

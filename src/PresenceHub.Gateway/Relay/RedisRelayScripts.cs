@@ -202,4 +202,76 @@ internal static class RedisRelayScripts
         end
         return 1
         """;
+
+    /// <summary>
+    /// Forgets a user, one page of the stream at a time. KEYS: stream, users set. ARGV: user id (lowercase), start
+    /// ('-' for the first page, which also deletes the user's last-known presence of every source), page size,
+    /// last-known key prefix. Deletes the page's entries whose payload is about the user (its compact JSON holds
+    /// <c>"u":"{user}"</c>, as every event codec writes it) and that every consumer group
+    /// has acknowledged (at or before its last delivered id, and before its oldest pending one); counts the others.
+    /// Only entries every group has read are deleted, so the groups' lag and read counters stay exact.
+    /// Returns {deleted, remaining, last id of the page, entries in the page}.
+    /// </summary>
+    public const string Forget = """
+        local user = ARGV[1]
+        local about = '"u":"' .. user .. '"'
+        if ARGV[2] == '-' then
+          for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+            local separator = string.find(member, ':', 1, true)
+            if separator and string.sub(member, separator + 1) == user then
+              redis.call('DEL', ARGV[4] .. member)
+              redis.call('SREM', KEYS[2], member)
+            end
+          end
+        end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, '', 0} end
+        local function parse(id)
+          local dash = string.find(id, '-', 1, true)
+          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+        end
+        local function before(a, b)
+          local am, as = parse(a)
+          local bm, bs = parse(b)
+          return am < bm or (am == bm and as < bs)
+        end
+        local groups = {}
+        for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+          local name, last, pending = nil, nil, 0
+          for i = 1, #g, 2 do
+            if g[i] == 'name' then name = g[i + 1]
+            elseif g[i] == 'last-delivered-id' then last = g[i + 1]
+            elseif g[i] == 'pending' then pending = tonumber(g[i + 1]) end
+          end
+          local lowest = nil
+          if pending > 0 then lowest = redis.call('XPENDING', KEYS[1], name)[2] end
+          table.insert(groups, {last, lowest})
+        end
+        local function acknowledged(id)
+          for _, g in ipairs(groups) do
+            if before(g[1], id) then return false end
+            if g[2] and not before(id, g[2]) then return false end
+          end
+          return true
+        end
+        local deleted, remaining, last = 0, 0, ''
+        local entries = redis.call('XRANGE', KEYS[1], ARGV[2], '+', 'COUNT', ARGV[3])
+        for _, e in ipairs(entries) do
+          last = e[1]
+          local fields = e[2]
+          for i = 1, #fields, 2 do
+            if fields[i] == 'd' then
+              if string.find(fields[i + 1], about, 1, true) then
+                if acknowledged(e[1]) then
+                  redis.call('XDEL', KEYS[1], e[1])
+                  deleted = deleted + 1
+                else
+                  remaining = remaining + 1
+                end
+              end
+              break
+            end
+          end
+        end
+        return {deleted, remaining, last, #entries}
+        """;
 }

@@ -23,6 +23,13 @@ public sealed partial class TeamsAppOptions : IValidatableObject
     /// <summary>The Teams app's id (a GUID); default derived from Graph:ClientId so rebuilt packages update the same app.</summary>
     public Guid? AppId { get; set; }
 
+    /// <summary>
+    /// The id the organization's Teams app catalog gave the app (<c>teamsApp.id</c>), which names the app-installations
+    /// subscription. Default <see cref="AppId"/> (or its derived default), which is the catalog id of a Store or
+    /// uploaded custom app; an app the organization published to its own catalog gets its own id there.
+    /// </summary>
+    public Guid? CatalogAppId { get; set; }
+
     /// <summary>The app's version, semver <c>major.minor.patch</c>. Default 1.0.0.</summary>
     [RegularExpression(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$", ErrorMessage = "TeamsApp:Version must be major.minor.patch, e.g. 1.0.0.")]
     public string Version { get; set; } = "1.0.0";
@@ -47,6 +54,12 @@ public sealed partial class TeamsAppOptions : IValidatableObject
     /// <summary>The accent color, <c>#RRGGBB</c>. Default #4F6BED.</summary>
     [RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "TeamsApp:AccentColor must be #RRGGBB.")]
     public string AccentColor { get; set; } = "#4F6BED";
+
+    /// <summary>The Teams app's id (the manifest id) in effect for a client id.</summary>
+    public Guid EffectiveAppId(Guid clientId) => AppId ?? TeamsAppPackage.DeriveAppId(clientId);
+
+    /// <summary>The app's id in the organization's Teams app catalog, in effect for a client id.</summary>
+    public Guid EffectiveCatalogAppId(Guid clientId) => CatalogAppId ?? EffectiveAppId(clientId);
 
     /// <summary>The application ID URI in effect for a client id.</summary>
     public string? EffectiveApplicationIdUri(Guid clientId) =>

@@ -14,6 +14,14 @@ internal sealed class RecordingHandler : IConnectorHandler
         return ValueTask.CompletedTask;
     }
 
+    public ConcurrentQueue<WithdrawnEvent> Withdrawn { get; } = new();
+
+    public ValueTask OnWithdrawnAsync(WithdrawnEvent withdrawnEvent, CancellationToken cancellationToken)
+    {
+        Withdrawn.Enqueue(withdrawnEvent);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The newest presence received for a Teams user, by version; null when none.</summary>
     public PresenceEvent? Latest(string teamsUserId) =>
         Presence.Where(e => e.Update.UserId == teamsUserId).MaxBy(e => e.Update.Version);

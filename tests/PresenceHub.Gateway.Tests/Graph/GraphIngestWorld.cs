@@ -54,6 +54,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public string ClientId { get; private set; } = "";
 
+    /// <summary>PresenceHub's Teams app id, in the tenant's app catalog and in its manifest.</summary>
+    public string TeamsAppId { get; private set; } = "";
+
     public IReadOnlyList<string> UserIds { get; private set; } = [];
 
     public X509Certificate2 EncryptionCertificate { get; private set; } = null!;
@@ -101,6 +104,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         }
 
         world.ClientId = world.Control.AddApp(tenant, app);
+        // PresenceHub's Teams app in the tenant's catalog: a Store or uploaded app keeps its manifest id there.
+        world.TeamsAppId = TeamsApp.TeamsAppPackage.DeriveAppId(Guid.Parse(world.ClientId)).ToString("D");
+        world.Control.AddTeamsApp(tenant, world.TeamsAppId, "PresenceHub", world.TeamsAppId);
         world.Organization = OrganizationId.Parse(tenant);
         world.UserIds = world.Control.CreateUsers(tenant, users);
         world.EncryptionCertificate = CreateEncryptionCertificate();
@@ -227,9 +233,13 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         GatewayHttp.BaseAddress ??= GatewayAddress;
     }
 
-    /// <summary>The user signs in to the Teams app: its SSO token goes to the gateway, which starts their owner session.</summary>
+    /// <summary>
+    /// The user installs the Teams app (unless they have) and signs in to it: its SSO token goes to the gateway, which
+    /// starts their owner session.
+    /// </summary>
     public async Task SignInAsync(string userId)
     {
+        Control.InstallApp(userId, TeamsAppId);
         var sso = Control.MintTeamsSsoToken(Organization.ToString(), userId, ClientId);
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/consent");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", sso);

@@ -376,6 +376,38 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forget_DeletesEventsAboutTheUserOnceEveryConnectorAcknowledged_AndConnectorsCarryOn()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var xmpp = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        await using var slack = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "slack"), "c1", Timeout());
+        await relay.PublishAsync(
+            [Presences.Update(organization, "u1", 1), Presences.Update(organization, "u10", 2), Presences.Update(organization, "u1", 3, Platform.Slack)],
+            Timeout());
+        await relay.WithdrawAsync(organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut)], Timeout());
+        await ReadUntilAsync(xmpp, got => got.Count >= 4);
+        var unacknowledged = await ReadUntilAsync(slack, got => got.Count >= 4, acknowledge: false);
+
+        var first = await relay.ForgetAsync(organization, "u1", Timeout());
+        await slack.AcknowledgeAsync(unacknowledged.Select(e => e.Id).ToList(), Timeout());
+        var second = await relay.ForgetAsync(organization, "u1", Timeout());
+        await relay.PublishAsync([Presences.Update(organization, "u10", 5)], Timeout());
+        var next = await ReadUntilAsync(xmpp, got => got.Count >= 1);
+
+        // Slack had not acknowledged: nothing went. Once it had, all three events about u1 went, and u10's stayed.
+        Assert.Equal(new RelayErasure(0, 3), first);
+        Assert.Equal(new RelayErasure(3, 0), second);
+        Assert.Equal(new RelayErasure(0, 0), await relay.ForgetAsync(organization, "u1", Timeout()));
+        var known = await relay.GetLastKnownAsync(organization, [Subject("u1"), new PresenceSubject(Platform.Slack, "u1"), Subject("u10")], Timeout());
+        Assert.Equal([false, false, true], known.Select(k => k is not null));
+        // The connectors' positions survive the deletion: the next event arrives as an event, not as a snapshot.
+        var update = Assert.Single(next);
+        Assert.False(update.IsSnapshot);
+        Assert.Equal(5, Presences.Sequence(update.Presence!));
+    }
+
+    [Fact]
     public async Task Withdraw_UserIsAbsentFromANewConnectorsSnapshot()
     {
         var relay = await StartAsync();

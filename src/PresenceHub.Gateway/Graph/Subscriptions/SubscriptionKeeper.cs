@@ -17,6 +17,10 @@ namespace PresenceHub.Gateway.Graph.Subscriptions;
 /// lost them; and reconciliation after every gap (start, lease change, recreation) and on a schedule, of presence
 /// and of consenting users' profiles (through the <see cref="ProfileRefreshQueue"/>), whose profiles are also
 /// fetched as soon as they consent. Exactly one replica keeps at a time (<see cref="IKeeperLease"/>).
+/// It also keeps one app-only app-installations subscription per organization, checks the users its notifications
+/// name, and sweeps every signed-in user's installation on the reconciliation schedule (notifications can be lost),
+/// removing those who uninstalled (<see cref="AppInstallationSweeper"/>) before packing subscriptions, so a removed
+/// user is out of every subscription by the end of the same pass.
 /// </summary>
 internal sealed class SubscriptionKeeper : BackgroundService
 {
@@ -27,6 +31,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly PresenceReconciler _reconciler;
     private readonly LifecycleEventQueue _lifecycle;
     private readonly ProfileRefreshQueue _profiles;
+    private readonly InstallationChangeQueue _installationChanges;
+    private readonly AppInstallationSweeper _installations;
+    private readonly UserPurge _purge;
     private readonly IKeeperLease _lease;
     private readonly EncryptionCertificateStore _certificates;
     private readonly GraphIngestMetrics _metrics;
@@ -41,6 +48,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
         });
     private readonly Dictionary<OrganizationId, DateTimeOffset> _nextReconcile = [];
+    private readonly Dictionary<OrganizationId, DateTimeOffset> _nextSweep = [];
     private readonly Dictionary<OrganizationId, HashSet<string>> _consenting = [];
     private bool _held;
 
@@ -48,8 +56,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
         IConsentStore consents, IGraphSubscriptionStore store, SubscriptionOwnerTokens owners, GraphAppClients appClients,
         PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
         EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
-        ILogger<SubscriptionKeeper> logger)
+        ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, UserPurge purge)
     {
+        (_installationChanges, _installations, _purge) = (installationChanges, installations, purge);
         (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
             (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
         _calls = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
@@ -79,6 +88,11 @@ internal sealed class SubscriptionKeeper : BackgroundService
             if (!await _lease.TryHoldAsync(_options.KeeperInterval * 3, cancellationToken).ConfigureAwait(false))
             {
                 _held = false;
+                // Installation checks belong to the replica that keeps; its sweep covers what this one received.
+                while (_installationChanges.Reader.TryRead(out _))
+                {
+                }
+
                 return;
             }
 
@@ -87,6 +101,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
                 // A new keeper cannot know what was missed while nobody kept: reconcile every organization now.
                 _held = true;
                 _nextReconcile.Clear();
+                _nextSweep.Clear();
                 _consenting.Clear();
             }
 
@@ -94,6 +109,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
             {
                 await HandleLifecycleAsync(notification, cancellationToken).ConfigureAwait(false);
             }
+
+            await CheckInstallationChangesAsync(cancellationToken).ConfigureAwait(false);
 
             foreach (var organization in await _consents.OrganizationsAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -106,6 +123,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
                     GraphIngestLog.SubscriptionPassFailed(_logger, organization.ToString(), ex);
                 }
             }
+
+            await _purge.CompletePendingAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -138,7 +157,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
             var interval = Task.Delay(_options.KeeperInterval, _time, wake.Token);
             var lifecycle = _lifecycle.Reader.WaitToReadAsync(wake.Token).AsTask();
             var requested = _requests.Reader.WaitToReadAsync(wake.Token).AsTask();
-            await Task.WhenAny(interval, lifecycle, requested).ConfigureAwait(false);
+            var installations = _installationChanges.Reader.WaitToReadAsync(wake.Token).AsTask();
+            await Task.WhenAny(interval, lifecycle, requested, installations).ConfigureAwait(false);
             _requests.Reader.TryRead(out _);
             await wake.CancelAsync().ConfigureAwait(false);
         }
@@ -146,10 +166,23 @@ internal sealed class SubscriptionKeeper : BackgroundService
 
     private async Task KeepAsync(OrganizationId organization, CancellationToken cancellationToken, bool replanning = false)
     {
+        var existing = await _store.ListAsync(organization, cancellationToken).ConfigureAwait(false);
+        var installationsGap = await KeepAppOnlySubscriptionAsync(organization, existing, GraphSubscriptionKind.AppInstallations, cancellationToken)
+            .ConfigureAwait(false);
+        if (installationsGap || !_nextSweep.TryGetValue(organization, out var sweepAt) || _time.GetUtcNow() >= sweepAt)
+        {
+            // Before packing: whoever uninstalled is out of this very pass's subscriptions.
+            if (await _installations.SweepAsync(organization, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                existing = await _store.ListAsync(organization, cancellationToken).ConfigureAwait(false);
+            }
+
+            _nextSweep[organization] = _time.GetUtcNow() + _options.ReconcileInterval;
+        }
+
         var consents = await _consents.ListAsync(organization, cancellationToken).ConfigureAwait(false);
         var sessions = consents.Where(c => c.CanOwnSubscriptions).OrderBy(c => c.GrantedAt)
             .ToDictionary(c => c.UserId, c => c.OwnerSessionKey!, StringComparer.OrdinalIgnoreCase);
-        var existing = await _store.ListAsync(organization, cancellationToken).ConfigureAwait(false);
         var plan = PresenceSubscriptionPlanner.Plan(consents.Select(c => c.UserId).ToList(), [.. sessions.Keys], existing);
 
         var gap = false;
@@ -184,7 +217,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             GraphIngestLog.UsersWithoutOwner(_logger, plan.Uncovered.Count, organization.ToString());
         }
 
-        var profileGap = await KeepProfileSubscriptionAsync(organization, existing, cancellationToken).ConfigureAwait(false);
+        var profileGap = await KeepAppOnlySubscriptionAsync(organization, existing, GraphSubscriptionKind.Users, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var reconcile = gap || !_nextReconcile.TryGetValue(organization, out var next) || now >= next;
         RequestProfiles(organization, consents, everyone: reconcile || profileGap);
@@ -211,10 +244,46 @@ internal sealed class SubscriptionKeeper : BackgroundService
         _consenting[organization] = now;
     }
 
-    /// <summary>Keeps exactly one live <c>/users</c> subscription; true when it had to be created (a gap in profile changes).</summary>
-    private async Task<bool> KeepProfileSubscriptionAsync(OrganizationId organization, IReadOnlyList<GraphSubscription> existing, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the users installation notifications named since the last pass; those who joined by signing in and no
+    /// longer have the app are removed before their organization is kept.
+    /// </summary>
+    private async Task CheckInstallationChangesAsync(CancellationToken cancellationToken)
     {
-        var kept = existing.Where(s => s.Kind == GraphSubscriptionKind.Users).ToList();
+        var changed = new Dictionary<OrganizationId, HashSet<string>>();
+        while (_installationChanges.Reader.TryRead(out var change))
+        {
+            if (!changed.TryGetValue(change.Organization, out var users))
+            {
+                changed[change.Organization] = users = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            users.Add(change.UserId);
+        }
+
+        foreach (var (organization, users) in changed)
+        {
+            try
+            {
+                await _installations.CheckAsync(organization, users, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The sweep on the reconciliation schedule checks these users again.
+                GraphIngestLog.SubscriptionPassFailed(_logger, organization.ToString(), ex);
+                _nextSweep.Remove(organization);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps exactly one live app-only subscription of a kind (<c>/users</c> profile changes, or personal installations
+    /// of the Teams app); true when it had to be created (a gap in its changes).
+    /// </summary>
+    private async Task<bool> KeepAppOnlySubscriptionAsync(
+        OrganizationId organization, IReadOnlyList<GraphSubscription> existing, GraphSubscriptionKind kind, CancellationToken cancellationToken)
+    {
+        var kept = existing.Where(s => s.Kind == kind).ToList();
         var noSessions = new Dictionary<string, string>();
         foreach (var extra in kept.Skip(1))
         {
@@ -227,21 +296,22 @@ internal sealed class SubscriptionKeeper : BackgroundService
         }
 
         var clientState = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        var users = kind == GraphSubscriptionKind.Users;
         var request = new Subscription
         {
-            ChangeType = "updated,deleted",
+            ChangeType = users ? "updated,deleted" : "created,deleted",
             NotificationUrl = _options.NotificationUrl?.ToString() ?? throw new InvalidOperationException("Graph:NotificationUrl is not set."),
             LifecycleNotificationUrl = _options.LifecycleNotificationUrl?.ToString() ?? throw new InvalidOperationException("Graph:LifecycleNotificationUrl is not set."),
-            Resource = "/users",
-            ExpirationDateTime = _time.GetUtcNow() + _options.ProfileSubscriptionLifetime,
+            Resource = users ? "/users" : $"/appCatalogs/teamsApps/{_installations.CatalogAppId}/installations?$filter=(scopeInfo/scope eq 'personal')",
+            ExpirationDateTime = _time.GetUtcNow() + (users ? _options.ProfileSubscriptionLifetime : _options.PresenceSubscriptionLifetime),
             ClientState = clientState,
         };
         var client = _appClients.For(organization);
         var created = await CallAsync("create", () => client.Subscriptions.PostAsync(request, cancellationToken: cancellationToken)).ConfigureAwait(false)
             ?? throw new InvalidOperationException("Graph returned no subscription.");
-        await _store.SaveAsync(new GraphSubscription(created.Id!, organization, GraphSubscriptionKind.Users, request.Resource,
+        await _store.SaveAsync(new GraphSubscription(created.Id!, organization, kind, request.Resource,
             clientState, null, [], created.ExpirationDateTime ?? request.ExpirationDateTime.Value), cancellationToken).ConfigureAwait(false);
-        GraphIngestLog.SubscriptionCreated(_logger, "users", created.Id!, organization.ToString(), 0);
+        GraphIngestLog.SubscriptionCreated(_logger, users ? "users" : "app-installations", created.Id!, organization.ToString(), 0);
         return true;
     }
 

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.Relay;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Privacy;
+
+/// <summary>
+/// Data-subject erasure and the retention hold. <c>DELETE /admin/organizations/{organization}/users/{userId}</c>
+/// (admin key) and <c>DELETE /api/me</c> (the Teams user themself, by SSO token) erase everything PresenceHub holds
+/// about the user (<see cref="UserPurge.EraseAsync"/>) and answer 202 with counts per kind: the rest of the removal
+/// (the other users' subscriptions, relay events a connector has yet to acknowledge) completes on the subscription
+/// keeper's next passes. <c>PUT</c>/<c>DELETE /admin/organizations/{organization}/retention-hold</c> places or lifts
+/// the organization's hold, under which erasure keeps metadata-log entries.
+/// </summary>
+internal static class ErasureEndpoints
+{
+    public static IEndpointRouteBuilder MapErasureEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapDelete("/admin/organizations/{organization}/users/{userId}", EraseAsync);
+        endpoints.MapDelete("/api/me", EraseSelfAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
+        endpoints.MapPut("/admin/organizations/{organization}/retention-hold", (string organization, HttpContext context, IRetentionHoldStore holds,
+            IOptions<AdminKeyOptions> admin, ILogger<UserPurge> logger) => SetHoldAsync(organization, true, context, holds, admin, logger));
+        endpoints.MapDelete("/admin/organizations/{organization}/retention-hold", (string organization, HttpContext context, IRetentionHoldStore holds,
+            IOptions<AdminKeyOptions> admin, ILogger<UserPurge> logger) => SetHoldAsync(organization, false, context, holds, admin, logger));
+        return endpoints;
+    }
+
+    private static async Task<IResult> EraseAsync(
+        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
+    {
+        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        {
+            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var summary = await purge.EraseAsync(org, user.ToString("D"), WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
+        keeper.RequestPass();
+        return Results.Accepted(value: summary);
+    }
+
+    private static async Task<IResult> EraseSelfAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
+    {
+        var (organization, userId) = ConsentEndpoints.Caller(context.User);
+        var summary = await purge.EraseAsync(organization, userId, WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
+        keeper.RequestPass();
+        return Results.Accepted(value: summary);
+    }
+
+    private static async Task<IResult> SetHoldAsync(
+        string organization, bool held, HttpContext context, IRetentionHoldStore holds, IOptions<AdminKeyOptions> admin, ILogger logger)
+    {
+        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!OrganizationId.TryParse(organization, out var org))
+        {
+            return Results.Problem("The organization must be an Entra tenant id (a GUID).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await holds.SetAsync(org, held, context.RequestAborted).ConfigureAwait(false);
+        PrivacyLog.RetentionHoldChanged(logger, org.ToString(), held);
+        return Results.NoContent();
+    }
+}
