@@ -194,7 +194,7 @@ public sealed class ConnectorApiTests
     /// </summary>
     internal static async Task<GraphIngestWorld> StartAsync(
         int users, IPresenceWriteBack? writeBack = null, string? redis = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var world = await GraphIngestWorld.StartAsync(users, redisConfiguration: redis, gatewaySettings: settings, configureServices: services =>
         {
@@ -202,6 +202,8 @@ public sealed class ConnectorApiTests
             {
                 services.AddSingleton(writeBack);
             }
+
+            configureServices?.Invoke(services);
         });
         // As in production: the first user signs in (and can own subscriptions), the others are assigned, and the
         // gateway's keeper subscribes to all of them.

@@ -190,9 +190,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             kestrel.Listen(System.Net.IPAddress.Loopback, port);
             kestrel.Listen(System.Net.IPAddress.Loopback, connectorPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         });
+        builder.Logging.ClearProviders();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(Simulator.Clock);
-        builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("PRESENCEHUB_TEST_LOGS") == "1") { builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information); }
         Settings = new Dictionary<string, string?>
         {
