@@ -103,7 +103,12 @@ internal sealed class ConnectorPublisher(
 
     private static V1.PublicationResult Rejected(string detail) => new() { Outcome = V1.PublicationOutcome.Rejected, Detail = detail };
 
-    private static ulong TieBreaker() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+    // Publications observed at the same instant order by arrival on this replica: a random replica prefix in the high
+    // bits, then a counter. (A frozen or coarse clock would otherwise order them at random.)
+    private static readonly ulong Replica = (ulong)BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)) << 32;
+    private static long s_counter;
+
+    private static ulong TieBreaker() => Replica | (uint)Interlocked.Increment(ref s_counter);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

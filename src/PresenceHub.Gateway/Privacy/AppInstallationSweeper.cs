@@ -74,7 +74,7 @@ internal sealed class AppInstallationSweeper(
             if (installed[i] == false)
             {
                 PrivacyLog.Uninstalled(logger, users[i], organization.ToString());
-                await purge.PurgeAsync(organization, users[i], WithdrawalReason.OptedOut, cancellationToken).ConfigureAwait(false);
+                await purge.EraseAsync(organization, users[i], WithdrawalReason.OptedOut, cancellationToken).ConfigureAwait(false);
                 removed++;
             }
         }

@@ -54,7 +54,7 @@ internal static class ConsentEndpoints
     private static async Task<IResult> RevokeAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
         var (organization, userId) = Caller(context.User);
-        await purge.PurgeAsync(organization, userId, Relay.WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
+        await purge.EraseAsync(organization, userId, Relay.WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }
@@ -99,7 +99,7 @@ internal static class ConsentEndpoints
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await purge.PurgeAsync(org, user.ToString("D"), Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
+        await purge.EraseAsync(org, user.ToString("D"), Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }

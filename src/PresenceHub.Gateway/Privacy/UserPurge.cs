@@ -36,7 +36,9 @@ internal sealed class UserPurge(
     IMetadataLog? metadataLog = null,
     IPrivacySettingsStore? privacySettings = null)
 {
-    private readonly ConcurrentDictionary<(OrganizationId Organization, string UserId), byte> _pending = new();
+    // Users whose relay events still await a connector; true when their metadata-log entries go too once delivered,
+    // since delivering the withdrawn event itself leaves an entry.
+    private readonly ConcurrentDictionary<(OrganizationId Organization, string UserId), bool> _pending = new();
 
     /// <summary>Users whose relay events are not all deleted yet, because a connector has still to acknowledge some.</summary>
     public int PendingCount => _pending.Count;
@@ -80,7 +82,7 @@ internal sealed class UserPurge(
         var erasure = await relay.ForgetAsync(organization, user, cancellationToken).ConfigureAwait(false);
         if (erasure.Remaining > 0)
         {
-            _pending[(organization, user)] = 0;
+            _pending.TryAdd((organization, user), false);
         }
 
         if (profile is not null)
@@ -114,6 +116,11 @@ internal sealed class UserPurge(
         var summary = await PurgeAsync(organization, user, reason, cancellationToken).ConfigureAwait(false);
         var held = await holds.IsHeldAsync(organization, cancellationToken).ConfigureAwait(false);
         var entries = held || metadataLog is null ? 0 : await metadataLog.EraseUserAsync(organization, user, cancellationToken).ConfigureAwait(false);
+        if (!held && _pending.ContainsKey((organization, user)))
+        {
+            _pending[(organization, user)] = true;
+        }
+
         PrivacyLog.Erased(logger, user, organization.ToString(), entries, held);
         return summary with { MetadataEntries = entries, RetentionHold = held };
     }
@@ -121,7 +128,7 @@ internal sealed class UserPurge(
     /// <summary>Deletes the relay events of removed users that connectors have acknowledged since; the keeper calls this every pass.</summary>
     public async Task CompletePendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var (organization, user) in _pending.Keys)
+        foreach (var ((organization, user), eraseMetadata) in _pending)
         {
             try
             {
@@ -129,6 +136,12 @@ internal sealed class UserPurge(
                 PrivacyLog.RelayEventsForgotten(logger, erasure.Deleted, user, organization.ToString(), erasure.Remaining);
                 if (erasure.Remaining == 0)
                 {
+                    if (eraseMetadata && metadataLog is not null)
+                    {
+                        // The last deliveries (the withdrawn event) were logged after the erasure.
+                        await metadataLog.EraseUserAsync(organization, user, cancellationToken).ConfigureAwait(false);
+                    }
+
                     _pending.TryRemove((organization, user), out _);
                 }
             }
