@@ -61,7 +61,7 @@ internal static class ConnectorProtoMapper
             EventId = relayEvent.Id,
             Cursor = relayEvent.Id,
             OrganizationId = relayEvent.Organization.ToString(),
-            User = ToProto(userId, relayEvent.Profile ?? profile),
+            User = ToProto(userId, profile ?? relayEvent.Profile),
             PlatformUserId = platformUserId ?? string.Empty,
         };
         if (relayEvent.TraceParent is { } traceParent)
@@ -80,8 +80,9 @@ internal static class ConnectorProtoMapper
             return proto;
         }
 
-        if (relayEvent.Kind == RelayEventKind.Profile && relayEvent.Profile is { } changed)
+        if (relayEvent.Kind == RelayEventKind.Profile && (profile ?? relayEvent.Profile) is { } changed)
         {
+            // The directory's record is the newest; a profile event in Redis names only the user.
             proto.Kind = V1.EventKind.Profile;
             proto.SourcePlatform = Platform.Teams.Id;
             proto.OriginPlatform = Platform.Teams.Id;

@@ -92,10 +92,21 @@ internal sealed class ProfileRefresher(
 
         if (changed.Count > 0)
         {
-            await relay.PublishProfilesAsync(organization, changed, cancellationToken).ConfigureAwait(false);
+            // The directory first: connectors' profile events carry no profile in Redis, and are filled from it when
+            // delivered. If the relay then fails, the old records go back, so the next refresh sees the change again.
             foreach (var profile in changed)
             {
                 await directory.PutAsync(organization, profile, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await relay.PublishProfilesAsync(organization, changed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayUnavailableException)
+            {
+                await RestoreAsync(organization, changed, users, stored).ConfigureAwait(false);
+                throw;
             }
         }
 
@@ -115,6 +126,30 @@ internal sealed class ProfileRefresher(
         metrics.ProfilesRefreshed("forgotten", forgotten.Count);
         metrics.ProfilesRefreshed("unchanged", fetched.Count(f => f.Outcome == FetchOutcome.Found) - changed.Count);
         GraphIngestLog.ProfilesRefreshed(logger, users.Count, organization.ToString(), changed.Count, removed.Count, forgotten.Count);
+    }
+
+    private async Task RestoreAsync(
+        OrganizationId organization, List<UserProfileRecord> changed, IReadOnlyList<(string UserId, bool Deleted)> users, IReadOnlyList<UserProfileRecord?> stored)
+    {
+        try
+        {
+            foreach (var profile in changed)
+            {
+                var index = users.ToList().FindIndex(u => string.Equals(u.UserId, profile.UserId, StringComparison.OrdinalIgnoreCase));
+                if (index >= 0 && stored[index] is { } old)
+                {
+                    await directory.PutAsync(organization, old, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await directory.RemoveAsync(organization, profile.UserId, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (RelayUnavailableException)
+        {
+            // The same store is down: the new records stay, and this change reaches connectors with the next one.
+        }
     }
 
     private async Task<Fetched> FetchAsync(GraphServiceClient client, OrganizationId organization, string userId, CancellationToken cancellationToken)

@@ -127,7 +127,12 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
     {
         ArgumentNullException.ThrowIfNull(profiles);
         cancellationToken.ThrowIfCancellationRequested();
-        var payloads = profiles.Select(p => (RedisValue)UserEventCodec.Encode(p ?? throw new ArgumentException("A batch holds no null profiles.", nameof(profiles)))).ToList();
+        // Only who changed: the profile itself lives in the user directory, which the connector API reads on delivery.
+        var payloads = profiles.Select(p => (RedisValue)UserEventCodec.Encode(
+            (p ?? throw new ArgumentException("A batch holds no null profiles.", nameof(profiles))) with
+            {
+                DisplayName = null, Mail = null, UserPrincipalName = null, JobTitle = null,
+            })).ToList();
         return AppendAsync(RedisRelayScripts.Append, organization, RelayEventKind.Profile, [Keys.Stream(organization)], [], payloads, valuesPerItem: 1);
     }
 

@@ -44,7 +44,8 @@ public sealed class ProfileIngestTests(RedisServerFixture redis) : IClassFixture
         await world.AssignAsync(marker);
         await world.Keeper.RunPassAsync(CancellationToken.None);
         var initial = await ReadUntilAsync(feed, got => ProfilesOf(got, ada).Any() && ProfilesOf(got, marker).Any());
-        var oldMail = ProfilesOf(initial, ada).Last().Mail!;
+        var directory = world.Gateway.Services.GetRequiredService<IUserDirectory>();
+        var oldMail = (await directory.GetManyAsync(world.Organization, [ada], CancellationToken.None))[0]!.Mail!;
 
         // The simulator's users have mail = UPN: change both, so the old address must leave the index.
         world.Control.UpdateUser(ada, displayName: "Ada King", mail: "ada.king@contoso.com", userPrincipalName: "ada.king@contoso.onmicrosoft.com");
@@ -52,11 +53,12 @@ public sealed class ProfileIngestTests(RedisServerFixture redis) : IClassFixture
         world.Control.UpdateUser(marker, jobTitle: "Marker");
         var rest = await ReadUntilAsync(feed, got => ProfilesOf(got, marker).Any());
 
-        var profile = Assert.Single(ProfilesOf(changed.Concat(rest), ada));
+        var announced = Assert.Single(ProfilesOf(changed.Concat(rest), ada));
+        Assert.Equal(ada, announced.UserId);
+        var profile = (await directory.GetManyAsync(world.Organization, [ada], CancellationToken.None))[0]!;
         Assert.Equal(("Ada King", "ada.king@contoso.com", "ada.king@contoso.onmicrosoft.com"), (profile.DisplayName, profile.Mail, profile.UserPrincipalName));
-        Assert.Equal(ada, profile.UserId);
-        var directory = world.Gateway.Services.GetRequiredService<IUserDirectory>();
-        Assert.Equal(profile, (await directory.GetManyAsync(world.Organization, [ada], CancellationToken.None))[0]);
+        // In Redis the event only names the user (connectors get the directory's record); in process it is the record.
+        Assert.Equal(onRedis ? profile with { DisplayName = null, Mail = null, UserPrincipalName = null, JobTitle = null } : profile, announced);
         Assert.Equal(profile, Assert.Single(await directory.FindByAddressAsync(world.Organization, "ADA.KING@contoso.com", CancellationToken.None)));
         Assert.Empty(await directory.FindByAddressAsync(world.Organization, oldMail, CancellationToken.None));
     }

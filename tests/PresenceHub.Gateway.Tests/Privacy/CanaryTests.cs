@@ -68,12 +68,12 @@ public sealed class CanaryTests
         }
 
         Assert.NotEmpty(await RedisTrace.FindAsync(redis.Configuration, "", status));
-        // Profile texts: in the user's directory record, and in the profile event of the relay stream until retention
-        // trims it (that event still carries the profile; see the closing notes of issue 7).
+        // Profile texts: only in the user's directory record (the relay's profile events name the user and no more).
         foreach (var text in profileTexts)
         {
-            Assert.All(await RedisTrace.FindAsync(redis.Configuration, "", text),
-                key => Assert.True(key.Contains(":profile:", StringComparison.Ordinal) || key.EndsWith(":events", StringComparison.Ordinal), key));
+            var keys = await RedisTrace.FindAsync(redis.Configuration, "", text);
+            Assert.NotEmpty(keys);
+            Assert.All(keys, key => Assert.Contains(":profile:", key, StringComparison.Ordinal));
         }
 
         // Metadata entries: the five fields (time, sender, receiver, type, session) and nothing else.

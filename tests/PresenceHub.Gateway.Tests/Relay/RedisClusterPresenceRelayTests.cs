@@ -10,6 +10,8 @@ public sealed class RedisClusterPresenceRelayTests(RedisClusterFixture redis) : 
 
     protected override bool HasSeparateReplicas => true;
 
+    protected override bool ProfileEventsCarryTheProfile => false;
+
     protected override RelayOptions CreateOptions() =>
         new() { Mode = RelayMode.Redis, RedisConfiguration = redis.Cluster.Configuration, KeyPrefix = _prefix };
 

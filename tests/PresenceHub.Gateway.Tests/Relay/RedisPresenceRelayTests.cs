@@ -11,6 +11,8 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
 
     protected override bool HasSeparateReplicas => true;
 
+    protected override bool ProfileEventsCarryTheProfile => false;
+
     protected override RelayOptions CreateOptions() =>
         new() { Mode = RelayMode.Redis, RedisConfiguration = redis.Server.Configuration, KeyPrefix = _prefix };
 
