@@ -2,7 +2,7 @@ using System.Globalization;
 using PresenceHub.Connector.Sdk;
 
 // Usage: PresenceHub.ConnectorWorker <hub address> <key> <connector id> <platform> <cursor directory>
-// Prints "connected" each time the stream is up, then one line per handled event:
+// Prints "connected <unix ms>" each time the stream is up, then one line per handled event:
 // "event <event id> <teams user id> <version> <coalesced count> <availability> <activity> <handled at, unix ms> <lag ms>".
 // Commands on stdin, one per line: "stall" makes the handler stop returning (so the client stops reading the stream
 // while its heartbeats go on, as a hung connector would), "resume" lets it go on. Runs until killed or stdin closes.
@@ -26,7 +26,7 @@ client.StatusChanged += (_, e) =>
 {
     if (e.Status == ConnectionStatus.Connected)
     {
-        Console.Out.WriteLine("connected");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}"));
     }
 };
 await client.StartAsync(CancellationToken.None);

@@ -29,10 +29,16 @@ internal sealed class ConnectorWorkerProcess : IAsyncDisposable
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(p[7], CultureInfo.InvariantCulture)), long.Parse(p[8], CultureInfo.InvariantCulture)))
             .ToList();
 
-    public bool IsConnected => Lines.Contains("connected");
+    public bool IsConnected => ConnectedAt.Count > 0;
 
     /// <summary>How many times the stream came up.</summary>
-    public int Connections => Lines.Count(l => l == "connected");
+    public int Connections => ConnectedAt.Count;
+
+    /// <summary>When the stream came up, each time.</summary>
+    public IReadOnlyList<DateTimeOffset> ConnectedAt =>
+        Lines.Where(l => l.StartsWith("connected ", StringComparison.Ordinal))
+            .Select(l => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(l["connected ".Length..], CultureInfo.InvariantCulture)))
+            .ToList();
 
     public string Transcript => _process.Transcript();
 

@@ -42,9 +42,12 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
 
         var converged = await ConvergeAsync(world, () => connector.Events, traffic);
         var streamsOnSurvivor = await survivor.ScrapeAsync("presencehub_connector_streams");
+        // Recovered when the connector, connected again (to the survivor), handled an event: what it handled after the
+        // kill but before reconnecting was already on its way through the dead replica's socket.
+        var reconnectedAt = connector.ConnectedAt.LastOrDefault();
         var report = FaultReport.Account("replica_kill", traffic.Sent, await world.ReadAuditAsync(), [connector.Events], world.SimulatorPresence(),
-            FirstDeliveryAfter(killedAt, connector.Events), converged,
-            FaultWorld.Invariant($"killed_replica={victim.Name} handled_before_kill={before} connector_connections={connector.Connections} webhook_connections={string.Join('/', world.Webhooks.Connections)} failed_posts={world.Control.Statistics.FailedPosts} survivor_errors={survivor.ErrorLines.Count}"));
+            reconnectedAt > killedAt && FirstDeliveryAfter(reconnectedAt, connector.Events) is { } after ? reconnectedAt - killedAt + after : null, converged,
+            FaultWorld.Invariant($"killed_replica={victim.Name} reconnect_ms={(long)(reconnectedAt - killedAt).TotalMilliseconds} handled_before_kill={before} connector_connections={connector.Connections} webhook_connections={string.Join('/', world.Webhooks.Connections)} failed_posts={world.Control.Statistics.FailedPosts} survivor_errors={survivor.ErrorLines.Count}"));
         Print(report);
 
         Assert.True(connector.Connections >= 2, "the connector did not reconnect after its replica died");
