@@ -52,6 +52,7 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
 
         Assert.True(connector.Connections >= 2, "the connector did not reconnect after its replica died");
         Assert.Equal(1, streamsOnSurvivor);
+        Assert.True(survivor.ErrorLines.Count == 0, $"the surviving replica logged errors:\n{string.Join('\n', survivor.ErrorLines)}");
         AssertClean(report, world);
     }
 
@@ -78,7 +79,7 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
         var converged = await ConvergeAsync(world, () => connector.Events, traffic);
         var report = FaultReport.Account("redis_kill", traffic.Sent, await world.ReadAuditAsync(), [connector.Events], world.SimulatorPresence(),
             FirstDeliveryAfter(restartedAt, connector.Events) is { } after ? restartedAt - killedAt + after : null, converged,
-            FaultWorld.Invariant($"redis_down_ms={(long)(restartedAt - killedAt).TotalMilliseconds} failed_posts={world.Control.Statistics.FailedPosts - failedBefore} connector_connections={connector.Connections} replicas_running={world.Replicas.Count(r => r.IsRunning)}"));
+            FaultWorld.Invariant($"redis_down_ms={(long)(restartedAt - killedAt).TotalMilliseconds} failed_posts={world.Control.Statistics.FailedPosts - failedBefore} connector_connections={connector.Connections} replicas_running={world.Replicas.Count(r => r.IsRunning)} error_logs_during_outage={world.Replicas.Sum(r => r.ErrorLines.Count)}"));
         Print(report);
 
         Assert.All(world.Replicas, r => Assert.True(r.IsRunning, $"replica {r.Name} died with Redis:\n{r.Transcript}"));
@@ -114,6 +115,7 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
         // What came again is only what was in flight past the cursor the connector had saved when it died.
         Assert.All(afterRestart.Where(e => beforeKill.Any(b => b.EventId == e.EventId)),
             e => Assert.False(RelayEventIds.IsAtOrBefore(e.EventId, savedCursor), $"{e.EventId} came again though the saved cursor {savedCursor} covers it"));
+        AssertNoErrorLogs(world);
         AssertClean(report, world);
     }
 
@@ -144,6 +146,7 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
         // The knobs really did something, or the scenario proves nothing.
         Assert.True(statistics.DroppedByFault > 0 && statistics.DuplicatedByFault > 0 && statistics.DelayedByFault > 0,
             $"the simulator's faults did not fire: {statistics}");
+        AssertNoErrorLogs(world);
         AssertClean(report, world);
     }
 
@@ -206,6 +209,7 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
             // The stall really backed events up in the gateway, and no further than the bound.
             Assert.True(maxHeld >= maxUnacknowledged, $"the stalled stream never filled its window (held at most {maxHeld})");
             Assert.True(maxHeld <= bound, $"a stalled stream held {maxHeld} events, beyond the bound of {bound}");
+            AssertNoErrorLogs(world);
             AssertClean(report, world);
         }
     }
@@ -235,6 +239,9 @@ public sealed class GatewayFaultTests(ITestOutputHelper output)
     }
 
     private void Print(FaultReport report) => output.WriteLine(report.Line);
+
+    private static void AssertNoErrorLogs(FaultWorld world) =>
+        Assert.All(world.Replicas, r => Assert.True(r.ErrorLines.Count == 0, $"replica {r.Name} logged errors:\n{string.Join('\n', r.ErrorLines)}"));
 
     private static void AssertClean(FaultReport report, FaultWorld world)
     {
