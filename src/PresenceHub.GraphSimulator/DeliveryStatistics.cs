@@ -18,6 +18,12 @@ public sealed record DeliveryStatistics
     /// <summary>Items dropped by the drop knobs.</summary>
     public long DroppedByFault { get; init; }
 
+    /// <summary>Items queued a second time by the duplicate knobs.</summary>
+    public long DuplicatedByFault { get; init; }
+
+    /// <summary>Items held back for a later POST by <see cref="FaultSettings.DelayPercentage"/>.</summary>
+    public long DelayedByFault { get; init; }
+
     /// <summary>Items dropped by slow-endpoint throttling.</summary>
     public long DroppedByThrottling { get; init; }
 

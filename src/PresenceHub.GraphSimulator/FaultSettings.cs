@@ -18,6 +18,12 @@ public sealed record FaultSettings
     /// <summary>Deliver this percentage (0-100) of notification items twice, at random. Default 0.</summary>
     public double DuplicatePercentage { get; init; }
 
+    /// <summary>
+    /// Hold this percentage (0-100) of notification items back, at random, and deliver them in a later POST than the
+    /// items queued after them, so they arrive out of order across batches. Default 0.
+    /// </summary>
+    public double DelayPercentage { get; init; }
+
     /// <summary>Reverse the order of the items in every batch. Default false.</summary>
     public bool Reorder { get; init; }
 

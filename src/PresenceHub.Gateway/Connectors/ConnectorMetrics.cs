@@ -13,7 +13,7 @@ internal sealed class ConnectorMetrics
     private readonly UpDownCounter<long> _streams;
     private readonly Histogram<double> _lag;
 
-    public ConnectorMetrics(IMeterFactory meters)
+    public ConnectorMetrics(IMeterFactory meters, ConnectorSessionRegistry sessions)
     {
         var meter = meters.Create(GraphIngestMetrics.MeterName);
         _delivered = meter.CreateCounter<long>("presencehub.connector.events.out", "{event}", "Events written to connector streams, by platform.");
@@ -21,6 +21,8 @@ internal sealed class ConnectorMetrics
         _published = meter.CreateCounter<long>("presencehub.connector.publications", "{publication}", "Presence published by connectors, by platform and outcome.");
         _rejected = meter.CreateCounter<long>("presencehub.connector.rejected", "{call}", "Connector calls refused, by reason.");
         _streams = meter.CreateUpDownCounter<long>("presencehub.connector.streams", "{stream}", "Open connector streams on this replica.");
+        meter.CreateObservableGauge("presencehub.connector.held", () => sessions.Sessions.Select(s => s.Held).DefaultIfEmpty(0).Max(), "{event}",
+            "Events held in memory for the fullest connector stream on this replica (queued, and written but unacknowledged); bounded by the connector options.");
         _lag = meter.CreateHistogram<double>("presencehub.connector.lag", "ms", "Time from an event's observation to its write to a connector stream.");
     }
 

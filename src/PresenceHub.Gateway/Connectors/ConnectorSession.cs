@@ -74,6 +74,21 @@ internal sealed class ConnectorSession
         }
     }
 
+    /// <summary>Events this session holds in memory: queued for the stream, and written but not yet acknowledged.</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count + _outstanding.Count;
+            }
+        }
+    }
+
+    /// <summary>The most events one session holds (<see cref="Held"/>): the queue's capacity plus the unacknowledged window.</summary>
+    public static int HeldBound(ConnectorOptions options) => QueueCapacityOf(options) + options.MaxUnacknowledgedEvents;
+
     /// <summary>Ends the session, telling the connector why.</summary>
     public void End(V1.StreamErrorReason reason, string detail)
     {
@@ -295,7 +310,9 @@ internal sealed class ConnectorSession
         await _services.MetadataLog.AppendAsync(Organization, logged, token).ConfigureAwait(false);
     }
 
-    private int QueueCapacity => Math.Max(_options.MaxBatchSize * 4, 1024);
+    private int QueueCapacity => QueueCapacityOf(_options);
+
+    private static int QueueCapacityOf(ConnectorOptions options) => Math.Max(options.MaxBatchSize * 4, 1024);
 
     private async Task<V1.EventBatch> MapAsync(List<Queued> events, CancellationToken token)
     {

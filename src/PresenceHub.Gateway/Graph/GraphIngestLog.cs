@@ -1,10 +1,13 @@
 namespace PresenceHub.Gateway.Graph;
 
-/// <summary>Graph ingest's log messages (event ids 2000-2099). They carry counts and opaque ids only.</summary>
+/// <summary>Graph ingest's log messages (event ids 2000-2099, and 8300 for abandoned POSTs). They carry counts and opaque ids only.</summary>
 internal static partial class GraphIngestLog
 {
     [LoggerMessage(2000, LogLevel.Warning, "The relay is unavailable; answered 503 so Graph retries {Count} presence events")]
     public static partial void RelayUnavailable(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(8300, LogLevel.Information, "Graph abandoned a notification POST before it was answered ({Reason}); Graph delivers it again")]
+    public static partial void NotificationPostAbandoned(ILogger logger, string reason);
 
     [LoggerMessage(2001, LogLevel.Information, "Created {Kind} subscription {SubscriptionId} in organization {Organization} for {UserCount} users")]
     public static partial void SubscriptionCreated(ILogger logger, string kind, string subscriptionId, string organization, int userCount);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph.Models;
@@ -47,7 +48,17 @@ internal static class GraphWebhookEndpoints
         }
 
         var started = Stopwatch.GetTimestamp();
-        var collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        ChangeNotificationCollection? collection;
+        try
+        {
+            collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAbandoned(ex, context))
+        {
+            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
+            return Results.Empty;
+        }
+
         if (collection is null)
         {
             metrics.Rejected("malformed", 1);
@@ -92,6 +103,12 @@ internal static class GraphWebhookEndpoints
             GraphIngestLog.RelayUnavailable(logger, collection.Value?.Count ?? 0, ex);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
+        catch (Exception ex) when (IsAbandoned(ex, context))
+        {
+            // Graph gave up waiting (after 3 s) and delivers the batch again; what was published is stale then.
+            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
+            return Results.Empty;
+        }
 
         foreach (var (reason, count) in batch.Rejected)
         {
@@ -132,14 +149,25 @@ internal static class GraphWebhookEndpoints
         HttpContext context,
         LifecycleEventQueue queue,
         IOptions<GraphOptions> options,
-        GraphIngestMetrics metrics)
+        GraphIngestMetrics metrics,
+        ILogger<LifecycleEventQueue> logger)
     {
         if (ValidationHandshake(context) is { } handshake)
         {
             return handshake;
         }
 
-        var collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        ChangeNotificationCollection? collection;
+        try
+        {
+            collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAbandoned(ex, context))
+        {
+            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
+            return Results.Empty;
+        }
+
         if (collection is null)
         {
             metrics.Rejected("malformed", 1);
@@ -173,6 +201,14 @@ internal static class GraphWebhookEndpoints
             : Results.Text(value, "text/plain; charset=utf-8", statusCode: (int)HttpStatusCode.OK);
     }
 
+    /// <summary>
+    /// Whether Graph (or a proxy in between) abandoned the POST: the connection was reset or the request aborted. That
+    /// is no error of ours: Graph counts the delivery as failed and retries it.
+    /// </summary>
+    private static bool IsAbandoned(Exception exception, HttpContext context) =>
+        exception is ConnectionResetException
+        || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
+
     private static async Task<ChangeNotificationCollection?> ReadAsync(HttpContext context, int maxBytes)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -188,7 +224,9 @@ internal static class GraphWebhookEndpoints
         try
         {
             using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+            // No cancellation token: an aborted request ends this read itself, and cancelling it instead would leave
+            // the body reader mid-read for Kestrel's draining.
+            await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
             if (body.Length > maxBytes)
             {
                 return null;

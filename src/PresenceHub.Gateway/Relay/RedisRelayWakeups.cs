@@ -15,26 +15,38 @@ internal sealed class RedisRelayWakeups(RedisRelayConnection connection, RedisRe
     public async Task AddAsync(OrganizationId organization, FeedSignal signal)
     {
         Registration registration;
-        bool first;
         lock (_gate)
         {
-            first = !_registrations.TryGetValue(organization, out registration!);
-            if (first)
+            if (!_registrations.TryGetValue(organization, out registration!))
             {
+                // The subscription task is set before anyone else can see the registration: a second feed of the same
+                // organization opening meanwhile awaits the same subscription instead of finding none.
                 registration = new Registration();
+                registration.Subscription = SubscribeAsync(organization, registration);
                 _registrations.Add(organization, registration);
             }
 
             registration.Add(signal);
         }
 
-        if (first)
+        try
         {
-            var subscriber = await connection.SubscriberAsync().ConfigureAwait(false);
-            registration.Subscription = subscriber.SubscribeAsync(keys.Wake(organization), (_, _) => registration.WakeAll());
+            await registration.Subscription!.ConfigureAwait(false);
         }
+        catch
+        {
+            // A failed subscription is not kept: the next feed to open subscribes again.
+            lock (_gate)
+            {
+                registration.Remove(signal);
+                if (_registrations.TryGetValue(organization, out var current) && current == registration)
+                {
+                    _registrations.Remove(organization);
+                }
+            }
 
-        await registration.Subscription!.ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async Task RemoveAsync(OrganizationId organization, FeedSignal signal)
@@ -54,6 +66,12 @@ internal sealed class RedisRelayWakeups(RedisRelayConnection connection, RedisRe
             var subscriber = await connection.SubscriberAsync().ConfigureAwait(false);
             await subscriber.UnsubscribeAsync(keys.Wake(organization), null, CommandFlags.FireAndForget).ConfigureAwait(false);
         }
+    }
+
+    private async Task SubscribeAsync(OrganizationId organization, Registration registration)
+    {
+        var subscriber = await connection.SubscriberAsync().ConfigureAwait(false);
+        await subscriber.SubscribeAsync(keys.Wake(organization), (_, _) => registration.WakeAll()).ConfigureAwait(false);
     }
 
     private sealed class Registration

@@ -8,6 +8,8 @@ internal sealed class SimulatorCounters
     private long _failedPosts;
     private long _givenUp;
     private long _droppedByFault;
+    private long _duplicatedByFault;
+    private long _delayedByFault;
     private long _droppedByThrottling;
     private long _discardedExpired;
     private long _deferred;
@@ -30,6 +32,10 @@ internal sealed class SimulatorCounters
 
     public void DroppedByFault() => Interlocked.Increment(ref _droppedByFault);
 
+    public void DuplicatedByFault() => Interlocked.Increment(ref _duplicatedByFault);
+
+    public void DelayedByFault() => Interlocked.Increment(ref _delayedByFault);
+
     public void DroppedByThrottling(int items) => Interlocked.Add(ref _droppedByThrottling, items);
 
     public void DiscardedExpired(int items) => Interlocked.Add(ref _discardedExpired, items);
@@ -51,6 +57,8 @@ internal sealed class SimulatorCounters
         FailedPosts = Interlocked.Read(ref _failedPosts),
         GivenUpBatches = Interlocked.Read(ref _givenUp),
         DroppedByFault = Interlocked.Read(ref _droppedByFault),
+        DuplicatedByFault = Interlocked.Read(ref _duplicatedByFault),
+        DelayedByFault = Interlocked.Read(ref _delayedByFault),
         DroppedByThrottling = Interlocked.Read(ref _droppedByThrottling),
         DiscardedExpired = Interlocked.Read(ref _discardedExpired),
         DeferredByThrottling = Interlocked.Read(ref _deferred),

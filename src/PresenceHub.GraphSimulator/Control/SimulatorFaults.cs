@@ -32,7 +32,7 @@ internal sealed class SimulatorFaults
         ArgumentOutOfRangeException.ThrowIfNegative(settings.DuplicateNext);
         ArgumentOutOfRangeException.ThrowIfNegative(settings.ThrottleEveryNthCall);
         ArgumentOutOfRangeException.ThrowIfNegative(settings.RetryAfterSeconds);
-        if (settings.DropPercentage is < 0 or > 100 || settings.DuplicatePercentage is < 0 or > 100)
+        if (settings.DropPercentage is < 0 or > 100 || settings.DuplicatePercentage is < 0 or > 100 || settings.DelayPercentage is < 0 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(settings), "Percentages must be between 0 and 100.");
         }
@@ -82,6 +82,15 @@ internal sealed class SimulatorFaults
             }
 
             return _settings.DuplicatePercentage > 0 && Random.Shared.NextDouble() * 100 < _settings.DuplicatePercentage;
+        }
+    }
+
+    /// <summary>Decides whether the next notification item is held back for a later POST.</summary>
+    public bool ShouldDelay()
+    {
+        lock (_gate)
+        {
+            return _settings.DelayPercentage > 0 && Random.Shared.NextDouble() * 100 < _settings.DelayPercentage;
         }
     }
 }

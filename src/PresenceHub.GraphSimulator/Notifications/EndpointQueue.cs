@@ -7,7 +7,7 @@ internal sealed class EndpointQueue(string url, DateTimeOffset now)
 
     public List<NotificationItem> Pending { get; } = [];
 
-    /// <summary>Duplicates made by the fault knob, queued after the batch that carries the original.</summary>
+    /// <summary>Duplicates and held-back items made by the fault knobs, queued after the batch in flight.</summary>
     public List<NotificationItem> Deferred { get; } = [];
 
     public bool InFlight { get; set; }

@@ -44,9 +44,17 @@ internal sealed partial class NotificationDispatcher(
                     continue;
                 }
 
+                if (applyFaults && faults.ShouldDelay())
+                {
+                    counters.DelayedByFault();
+                    queue.Deferred.Add(item);
+                    continue;
+                }
+
                 queue.Pending.Add(item);
                 if (applyFaults && faults.ShouldDuplicate())
                 {
+                    counters.DuplicatedByFault();
                     queue.Deferred.Add(item);
                 }
             }

@@ -60,6 +60,37 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
     }
 
     [Fact]
+    public async Task OpenFeed_ManyFeedsOfOneOrganizationAtOnce_AllOpenAndAllWake()
+    {
+        // Two connectors of one organization connecting to a replica at the same moment could find the first one's
+        // wake-up subscription not yet set, and fail with a NullReferenceException (found by the fault suite on a
+        // loaded machine; the window is narrow, so this opens many feeds of fresh organizations at once).
+        var relay = await StartAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            var organization = Presences.NewOrganization();
+            var feeds = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                Task.Run(() => relay.OpenFeedAsync(new ConnectorFeedId(organization, "c" + i), "c" + i, Timeout()))));
+            try
+            {
+                await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+                foreach (var feed in feeds)
+                {
+                    var events = await ReadUntilAsync(feed, got => got.Any(e => !e.IsSnapshot));
+                    Assert.Contains(events, e => e.Presence?.UserId == "u1");
+                }
+            }
+            finally
+            {
+                foreach (var feed in feeds)
+                {
+                    await feed.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Publish_PastRetention_KeepsTheStreamBounded()
     {
         var relay = await StartAsync(o =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
+using PresenceHub.Gateway.Tests.Infrastructure;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
 
@@ -9,13 +10,13 @@ namespace PresenceHub.Gateway.Tests.Xmpp;
 /// </summary>
 internal sealed class XmppClientProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private XmppClientProcess(Process process) => _process = process;
+    private XmppClientProcess(ChildProcess process) => _process = process;
 
-    public ConcurrentQueue<string> Lines { get; } = new();
+    public ConcurrentQueue<string> Lines => _process.Lines;
 
-    public ConcurrentQueue<string> Errors { get; } = new();
+    public ConcurrentQueue<string> Errors => _process.Errors;
 
     /// <summary>How many sessions started (one more after each reconnect).</summary>
     public int Sessions => Lines.Count(l => l == "ready");
@@ -25,44 +26,11 @@ internal sealed class XmppClientProcess : IAsyncDisposable
         var script = Path.Combine(AppContext.BaseDirectory, "Xmpp", "xmpp_client.py");
         // Debian's interpreter has python3-slixmpp; a python3 earlier on PATH (pyenv, venv) may not.
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var start = new ProcessStartInfo(python)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in new[] { "-u", script, jid, password, "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), contact })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The XMPP client did not start.");
-        var client = new XmppClientProcess(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                client.Lines.Enqueue(line);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                client.Errors.Enqueue(line);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return client;
+        return new XmppClientProcess(ChildProcess.Start(python,
+            ["-u", script, jid, password, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), contact]));
     }
 
-    public async Task SendAsync(string command)
-    {
-        await _process.StandardInput.WriteLineAsync(command);
-        await _process.StandardInput.FlushAsync();
-    }
+    public Task SendAsync(string command) => _process.WriteLineAsync(command);
 
     /// <summary>The last presence line from <paramref name="contact"/>, without the "presence &lt;from&gt; " prefix; null if none.</summary>
     public string? LatestPresence(string contact) =>
@@ -72,14 +40,5 @@ internal sealed class XmppClientProcess : IAsyncDisposable
 
     public string Transcript => string.Join('\n', Lines) + "\n--- stderr ---\n" + string.Join('\n', Errors.TakeLast(20));
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

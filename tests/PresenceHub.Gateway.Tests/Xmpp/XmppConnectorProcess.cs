@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using PresenceHub.Gateway.Tests.Infrastructure;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
 
@@ -9,11 +9,12 @@ namespace PresenceHub.Gateway.Tests.Xmpp;
 /// </summary>
 internal sealed class XmppConnectorProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private XmppConnectorProcess(Process process) => _process = process;
+    private XmppConnectorProcess(ChildProcess process) => _process = process;
 
-    public ConcurrentQueue<string> Lines { get; } = new();
+    /// <summary>Both output streams, in arrival order.</summary>
+    public ConcurrentQueue<string> Lines => _process.Lines;
 
     /// <summary>How many times the component authenticated with the XMPP server (log event 6000).</summary>
     public int ComponentConnections => Lines.Count(l => l.Contains("[6000]", StringComparison.Ordinal));
@@ -22,59 +23,13 @@ internal sealed class XmppConnectorProcess : IAsyncDisposable
 
     public static XmppConnectorProcess Start(IReadOnlyDictionary<string, string> settings)
     {
-        // Built next to the tests: .../src/PresenceHub.Connectors.Xmpp/bin/<Configuration>/<tfm>/.
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var root = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var directory = Path.Combine(root, "src", "PresenceHub.Connectors.Xmpp", "bin", testOutput.Parent.Name, testOutput.Name);
-        var assembly = Path.Combine(directory, "PresenceHub.Connectors.Xmpp.dll");
-        if (!File.Exists(assembly))
-        {
-            throw new InvalidOperationException($"The XMPP connector is not built at {assembly}; build tests/PresenceHub.Gateway.Tests, which references it.");
-        }
-
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The XMPP connector did not start.");
-        var handle = new XmppConnectorProcess(process);
-        DataReceivedEventHandler collect = (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                handle.Lines.Enqueue(line);
-            }
-        };
-        process.OutputDataReceived += collect;
-        process.ErrorDataReceived += collect;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return handle;
+        var assembly = ChildProcess.BuiltAssembly("src/PresenceHub.Connectors.Xmpp", "PresenceHub.Connectors.Xmpp.dll");
+        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => (string?)s.Value);
+        return new XmppConnectorProcess(ChildProcess.Start("dotnet", [assembly], environment, Path.GetDirectoryName(assembly), mergeErrors: true));
     }
 
     /// <summary>SIGKILL: no shutdown, no goodbye to the XMPP server or the hub.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+    public Task KillAsync() => _process.KillAsync();
 
-        await _process.WaitForExitAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -52,6 +52,21 @@ public sealed class FaultKnobTests : IAsyncLifetime
         Assert.Equal(_world.Receiver.Posts[0].Items.Single().ToJsonString(), _world.Receiver.Posts[1].Items.Single().ToJsonString());
     }
 
+    [Fact]
+    public async Task DelayPercentage_HoldsAnItemBackUntilAfterALaterPost()
+    {
+        await _world.SubscribePresenceAsync(_world.UserIds.Take(2));
+        Control.ConfigureFaults(f => f with { DelayPercentage = 100 });
+        Control.SetUserPresence(_world.UserIds[0], "Busy", "InACall");
+        Control.ConfigureFaults(f => f with { DelayPercentage = 0 });
+        Control.SetUserPresence(_world.UserIds[1], "Away", "Away");
+
+        await Eventually.UntilAsync(() => _world.Receiver.Posts.Count == 2, "the held-back item arrived");
+        var resources = _world.Receiver.Posts.Select(p => (string)p.Items.Single()["resource"]!).ToList();
+        Assert.Equal([$"communications/presences('{_world.UserIds[1]}')", $"communications/presences('{_world.UserIds[0]}')"], resources);
+        Assert.Equal(1, Control.Statistics.DelayedByFault);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -97,5 +112,6 @@ public sealed class FaultKnobTests : IAsyncLifetime
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Control.SetFaults(new FaultSettings { DropPercentage = 150 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Control.SetFaults(new FaultSettings { DropNext = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Control.SetFaults(new FaultSettings { DelayPercentage = -1 }));
     }
 }
