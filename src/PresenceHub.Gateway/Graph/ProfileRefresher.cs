@@ -70,6 +70,7 @@ internal sealed class ProfileRefresher(
             }).ConfigureAwait(false);
 
         var changed = new List<UserProfileRecord>();
+        var confirmed = new List<UserProfileRecord>();
         var removed = new List<string>();
         var forgotten = new List<string>();
         for (var i = 0; i < users.Count; i++)
@@ -78,6 +79,9 @@ internal sealed class ProfileRefresher(
             {
                 case FetchOutcome.Found when fetched[i].Profile != stored[i]:
                     changed.Add(fetched[i].Profile!);
+                    break;
+                case FetchOutcome.Found:
+                    confirmed.Add(fetched[i].Profile!);
                     break;
                 case FetchOutcome.Gone when stored[i] is not null:
                     removed.Add(stored[i]!.UserId);
@@ -108,6 +112,12 @@ internal sealed class ProfileRefresher(
                 await RestoreAsync(organization, changed, users, stored).ConfigureAwait(false);
                 throw;
             }
+        }
+
+        foreach (var profile in confirmed)
+        {
+            // Unchanged, but confirmed by Graph: written again so its record's time to live starts over.
+            await directory.PutAsync(organization, profile, cancellationToken).ConfigureAwait(false);
         }
 
         if (removed.Count > 0)

@@ -26,8 +26,13 @@ internal sealed class RedisUserDirectory : IUserDirectory
           for a in string.gmatch(old, '[^\n]+') do redis.call('SREM', ARGV[1] .. a, ARGV[2]) end
         end
         redis.call('DEL', KEYS[1])
-        redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-        for a in string.gmatch(ARGV[3], '[^\n]+') do redis.call('SADD', ARGV[1] .. a, ARGV[2]) end
+        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+        local ttl = tonumber(ARGV[4])
+        if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+        for a in string.gmatch(ARGV[3], '[^\n]+') do
+          redis.call('SADD', ARGV[1] .. a, ARGV[2])
+          if ttl > 0 then redis.call('PEXPIRE', ARGV[1] .. a, ttl) end
+        end
         return 1
         """;
 
@@ -41,12 +46,14 @@ internal sealed class RedisUserDirectory : IUserDirectory
 
     private readonly RedisRelayConnection _connection;
     private readonly string _prefix;
+    private readonly string _timeToLive;
     private readonly ConcurrentDictionary<OrganizationId, string> _tags = new();
 
     public RedisUserDirectory(RedisRelayConnection connection, IOptions<RelayOptions> options)
     {
         _connection = connection;
         _prefix = options.Value.KeyPrefix;
+        _timeToLive = ((long)(options.Value.LastKnownTimeToLive?.TotalMilliseconds ?? 0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task PutAsync(OrganizationId organization, UserProfileRecord profile, CancellationToken cancellationToken)
@@ -56,7 +63,7 @@ internal sealed class RedisUserDirectory : IUserDirectory
         cancellationToken.ThrowIfCancellationRequested();
         var userId = UserDirectoryAddresses.NormalizeId(profile.UserId);
         var addresses = string.Join('\n', UserDirectoryAddresses.Of(profile));
-        var values = new List<RedisValue> { AddressPrefix(organization), userId, addresses, "u", profile.UserId, "e", profile.AccountEnabled ? "1" : "0", "x", addresses };
+        var values = new List<RedisValue> { AddressPrefix(organization), userId, addresses, _timeToLive, "u", profile.UserId, "e", profile.AccountEnabled ? "1" : "0", "x", addresses };
         Add(values, "n", profile.DisplayName);
         Add(values, "m", profile.Mail);
         Add(values, "p", profile.UserPrincipalName);

@@ -26,9 +26,10 @@ public sealed class RelayOptions : IValidatableObject
     public int RetentionMaxLength { get; set; } = 100_000;
 
     /// <summary>
-    /// How long a user's last-known presence (the only record holding status and out-of-office texts) stays in Redis
-    /// after its last change; null keeps it until the user leaves. Reconciliation writes it again for users still
-    /// taking part. Default 7 days.
+    /// How long a user's last-known state stays in Redis after it was last written: their presence per platform (the
+    /// only record holding status and out-of-office texts) and their directory profile (the only one holding their
+    /// name and job title). Null keeps them until the user leaves. Reconciliation and the profile refresh write them
+    /// again for users still taking part. Default 7 days.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Relay:LastKnownTimeToLive must be between 1 minute and 365 days.")]
     public TimeSpan? LastKnownTimeToLive { get; set; } = TimeSpan.FromDays(7);

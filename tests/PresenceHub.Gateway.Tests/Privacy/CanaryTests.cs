@@ -68,12 +68,16 @@ public sealed class CanaryTests
         }
 
         Assert.NotEmpty(await RedisTrace.FindAsync(redis.Configuration, "", status));
-        // Profile texts: only in the user's directory record (the relay's profile events name the user and no more).
+        // Profile texts: only in the user's directory record, which expires too (the relay's profile events name the user and no more).
         foreach (var text in profileTexts)
         {
             var keys = await RedisTrace.FindAsync(redis.Configuration, "", text);
             Assert.NotEmpty(keys);
-            Assert.All(keys, key => Assert.Contains(":profile:", key, StringComparison.Ordinal));
+            foreach (var key in keys)
+            {
+                Assert.Contains(":profile:", key, StringComparison.Ordinal);
+                Assert.True(long.Parse(await redis.CliAsync("PTTL", key), System.Globalization.CultureInfo.InvariantCulture) > 0, $"{key} holds profile text and does not expire");
+            }
         }
 
         // Metadata entries: the five fields (time, sender, receiver, type, session) and nothing else.
