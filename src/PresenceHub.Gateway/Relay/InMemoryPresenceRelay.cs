@@ -397,7 +397,12 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                 var group = _organization.Groups[Connector.ConnectorId];
                 foreach (var id in eventIds)
                 {
-                    if (SnapshotCursor.TryParse(id, out var page))
+                    // Stream events (plain sequence numbers) first: they are nearly every acknowledgement.
+                    if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+                    {
+                        acknowledged += group.Pending.Remove(seq) ? 1 : 0;
+                    }
+                    else if (SnapshotCursor.TryParse(id, out var page))
                     {
                         if (page.IsLastOfPage && group.Snapshot is { } snapshot && snapshot.Mark == page.Mark &&
                             snapshot.Cursor.ToString(CultureInfo.InvariantCulture) == page.Cursor)
@@ -405,10 +410,6 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                             AdvanceSnapshot(group, page.Next);
                         }
 
-                        acknowledged++;
-                    }
-                    else if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && group.Pending.Remove(seq))
-                    {
                         acknowledged++;
                     }
                 }
