@@ -1,0 +1,68 @@
+using OpenQA.Selenium;
+using PresenceHub.Connector.Sdk;
+using PresenceHub.Gateway.Tests.Connectors;
+using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Tests.Browser;
+
+/// <summary>
+/// The admin console in headless Chromium against a running gateway (Graph simulator, real redis-server, a connector
+/// over real gRPC): it shows the live state, and a screenshot is kept as a CI artifact.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task AdminConsole_ShowsCountsConnectorStateAndRecentMetadata_OfTheRunningGateway()
+    {
+        await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration, settings: new Dictionary<string, string?>
+        {
+            ["AdminConsole:LocalSignIn"] = "true",
+            ["Relay:KeyPrefix"] = "admin-console",
+        });
+        var users = world.UserIds;
+        await world.LinkIdentityAsync("xmpp", "dana@chat.example", users[1]);
+        var key = await world.IssueConnectorKeyAsync("xmpp-bridge", "xmpp");
+        await using var connector = ConnectorApiTests.Connect(world, key, "xmpp-1", "xmpp", new RecordingHandler());
+        await connector.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => connector.Status == ConnectionStatus.Connected, because: "the connector did not connect");
+        connector.ReportState(ConnectorState.Degraded, "roster sync is slow");
+        var published = await connector.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.Presenting));
+        Assert.Equal(PublicationOutcome.Accepted, published.Outcome);
+        var subscriptions = await world.Subscriptions.ListAsync(world.Organization, CancellationToken.None);
+        Assert.NotEmpty(subscriptions);
+
+        chromium.Reset();
+        var driver = chromium.Driver;
+        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "admin"));
+
+        // The demo's local sign-in happens by itself on the loopback address; then the overview arrives.
+        chromium.Until(d => d.FindElement(By.Id("consent-count")).Text == "3", "the console did not show the 3 consented users");
+        Assert.Equal(subscriptions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), driver.FindElement(By.Id("subscription-count")).Text);
+        Assert.All(subscriptions, s => Assert.NotNull(Row(driver, "subscriptions", s.Id)));
+        Assert.Contains("Operator", driver.FindElement(By.Id("who")).Text, StringComparison.Ordinal);
+        chromium.Until(d => Row(d, "connectors", "xmpp-1") is { } row && row.Text.Contains("Degraded", StringComparison.Ordinal),
+            "the connector's reported state did not show");
+        chromium.Until(d => Row(d, "metadata-log", $"xmpp:{users[1]}") is { } row && row.Text.Contains("presencehub", StringComparison.Ordinal),
+            "the publication's metadata entry did not show");
+        foreach (var user in users)
+        {
+            Assert.NotNull(Row(driver, "consents", user));
+        }
+
+        // Against the simulator every setup check passes: token, consent, certificate, webhook.
+        var checks = driver.FindElements(By.CssSelector("#checklist li"));
+        Assert.Equal<string?>(["app-registration", "admin-consent", "certificate", "webhook"], checks.Select(c => c.GetAttribute("data-check")).ToList());
+        Assert.All(checks, c => Assert.Equal("ok", c.GetAttribute("class")));
+        // The second refresh has a rate; the totals count what went into the relay, the publication among it.
+        chromium.Until(d => d.FindElement(By.Id("in-rate")).Text != "–", "the throughput did not show");
+        Assert.Contains("in,", driver.FindElement(By.Id("throughput-note")).Text, StringComparison.Ordinal);
+
+        var screenshot = chromium.Screenshot("admin-console");
+        Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is implausibly small");
+    }
+
+    private static IWebElement? Row(ISearchContext page, string table, string text) =>
+        page.FindElements(By.CssSelector($"#{table} tbody tr")).FirstOrDefault(r => r.Text.Contains(text, StringComparison.Ordinal));
+}
