@@ -30,8 +30,8 @@
   async function loadSummary() {
     const r = await api("GET", "/api/me");
     if (!r.ok) {
-      $("status").textContent = "Your summary is not available (" + r.status + ").";
-      return null;
+      $("consent").textContent = "Your summary is not available (" + r.status + ").";
+      return;
     }
 
     const me = await r.json();
@@ -42,30 +42,33 @@
       : "You do not take part in federation.";
     $("join").hidden = member;
     $("controls").hidden = !member;
-    $("contacts-section").hidden = !member;
     const shared = me.shared || {};
     $("shared").textContent = shared.presence
       ? "Shared: your presence" + (shared.profileFields && shared.profileFields.length ? " and " + shared.profileFields.join(", ") : "")
         + " with " + (shared.platforms && shared.platforms.length ? shared.platforms.join(", ") : "no platform connected right now") + "."
       : "Nothing of yours is shared.";
     $("shown").textContent = me.shownIn ? "Presence from other platforms is shown to you." : "Presence from other platforms is not shown to you.";
-    if (me.privacy) {
+    // Not while the user is changing them.
+    if (me.privacy && !$("privacy-form").contains(document.activeElement)) {
       $("paused").checked = me.privacy.paused;
       $("share-out").checked = me.privacy.shareOut;
       $("show-in").checked = me.privacy.showIn;
     }
-
-    return me;
   }
 
   async function loadContacts() {
     const r = await api("GET", "/api/me/contacts");
     const body = $("contacts").querySelector("tbody");
-    if (!r.ok) {
-      body.replaceChildren();
+    $("membership").hidden = false;
+    if (r.status === 403) {
+      // Not a member: only members see their colleagues.
+      $("contacts-section").hidden = true;
+      $("join").hidden = false;
       return;
     }
 
+    if (!r.ok) return;
+    $("contacts-section").hidden = false;
     const list = (await r.json()).contacts;
     body.replaceChildren(...list.map((c) => {
       const tr = document.createElement("tr");
@@ -86,8 +89,7 @@
   }
 
   async function refresh() {
-    const me = await loadSummary();
-    if (me && me.consent) await loadContacts();
+    await Promise.all([loadSummary(), loadContacts()]);
   }
 
   $("join").addEventListener("click", async () => {

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenQA.Selenium;
+using PresenceHub.Connector.Sdk;
+using PresenceHub.Gateway.Tests.Connectors;
+using PresenceHub.Gateway.Tests.Graph;
+using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.GraphSimulator;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Tests.Browser;
+
+/// <summary>
+/// The Teams personal tab in headless Chromium against a running gateway (Graph simulator, real redis-server, an XMPP
+/// connector over real gRPC), with only TeamsJS stubbed (<see cref="TeamsJsStub"/>).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task PersonalTab_SignsInThroughTeamsJs_AndShowsAnXmppColleaguesLivePresence()
+    {
+        await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration,
+            settings: new Dictionary<string, string?> { ["Relay:KeyPrefix"] = "personal-tab" });
+        var (me, colleague) = (world.UserIds[0], world.UserIds[1]);
+        await world.LinkIdentityAsync("xmpp", "dana@chat.example", colleague);
+        var key = await world.IssueConnectorKeyAsync("xmpp-bridge", "xmpp");
+        await using var xmpp = ConnectorApiTests.Connect(world, key, "xmpp-1", "xmpp", new RecordingHandler());
+        await xmpp.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => xmpp.Status == ConnectionStatus.Connected, because: "the XMPP connector did not connect");
+        Assert.Equal(PublicationOutcome.Accepted,
+            (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.Presenting))).Outcome);
+
+        chromium.Reset();
+        var driver = chromium.Driver;
+        using var stub = new TeamsJsStub(driver, world.Control.MintTeamsSsoToken(world.Organization.ToString(), me, world.ClientId));
+        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "tab"));
+
+        chromium.Until(d => d.FindElement(By.Id("status")).Text == "Signed in with Teams.", "the tab did not sign in through TeamsJS");
+        var calls = Assert.IsType<Dictionary<string, object>>(driver.ExecuteScript("return window.__teamsStubCalls;"));
+        Assert.Equal(1L, calls["initialize"]);
+        Assert.Equal(1L, calls["getAuthToken"]);
+        chromium.Until(d => Contact(d, colleague, "xmpp")?.Text.Contains("DoNotDisturb", StringComparison.Ordinal) == true,
+            "the XMPP colleague's presence did not show");
+        Assert.Contains("Simulated User 000002", Contact(driver, colleague, "xmpp")!.Text, StringComparison.Ordinal);
+        // Only colleagues: the user is not their own contact, and Teams presence is not listed as another platform.
+        Assert.DoesNotContain(driver.FindElements(By.CssSelector("#contacts tbody tr")), r => r.GetAttribute("data-user-id") == me);
+
+        // Live: the colleague goes away on XMPP and the open tab shows it at its next poll.
+        Assert.Equal(PublicationOutcome.Accepted, (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.Away, Activity.Away))).Outcome);
+        chromium.Until(d => Contact(d, colleague, "xmpp")?.Text.Contains("Away", StringComparison.Ordinal) == true,
+            "the colleague's change did not reach the open tab");
+        chromium.Screenshot("personal-tab");
+    }
+
+    [Fact]
+    public async Task Contacts_AreOnlyOfTheCallersOrganization_AndOnlyForMembers()
+    {
+        await using var world = await ConnectorApiTests.StartAsync(users: 2);
+        await world.LinkIdentityAsync("xmpp", "dana@chat.example", world.UserIds[1]);
+        var key = await world.IssueConnectorKeyAsync("xmpp-bridge", "xmpp");
+        await using var xmpp = ConnectorApiTests.Connect(world, key, "xmpp-1", "xmpp", new RecordingHandler());
+        Assert.Equal(PublicationOutcome.Accepted,
+            (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.Busy, Activity.InACall))).Outcome);
+        // Organization B installed the same app, and its user joined federation.
+        var tenantB = world.Control.AddTenant(new SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        world.Control.AddApp(tenantB, new SimulatedApp { ClientId = world.ClientId, ClientSecret = GraphIngestWorld.Secret });
+        var userOfB = world.Control.CreateUsers(tenantB, 1, "fabrikam")[0];
+        var tokenOfB = world.Control.MintTeamsSsoToken(tenantB, userOfB, world.ClientId);
+        using var join = await SendAsync(world, HttpMethod.Post, "api/consent", tokenOfB);
+        Assert.True(join.IsSuccessStatusCode, $"B's user could not join: {(int)join.StatusCode}");
+        var outsider = world.Control.CreateUsers(world.Organization.ToString(), 1, "outsider")[0];
+
+        using var ofA = await SendAsync(world, HttpMethod.Get, "api/me/contacts", world.Control.MintTeamsSsoToken(world.Organization.ToString(), world.UserIds[0], world.ClientId));
+        using var ofB = await SendAsync(world, HttpMethod.Get, "api/me/contacts", tokenOfB);
+        using var ofOutsider = await SendAsync(world, HttpMethod.Get, "api/me/contacts", world.Control.MintTeamsSsoToken(world.Organization.ToString(), outsider, world.ClientId));
+
+        var contactsOfA = (await ofA.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contacts").EnumerateArray().ToList();
+        Assert.Contains(contactsOfA, c => c.GetProperty("userId").GetString() == world.UserIds[1] && c.GetProperty("availability").GetString() == "Busy");
+        Assert.Empty((await ofB.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contacts").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, ofOutsider.StatusCode);
+    }
+
+    private static IWebElement? Contact(ISearchContext page, string userId, string platform) =>
+        page.FindElements(By.CssSelector($"#contacts tbody tr[data-user-id='{userId}'][data-platform='{platform}']")).FirstOrDefault();
+
+    private static async Task<HttpResponseMessage> SendAsync(GraphIngestWorld world, HttpMethod method, string path, string token)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await world.GatewayHttp.SendAsync(request);
+    }
+}
