@@ -44,7 +44,9 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         Assert.Contains("Operator", driver.FindElement(By.Id("who")).Text, StringComparison.Ordinal);
         chromium.Until(d => Row(d, "connectors", "xmpp-1") is { } row && row.Text.Contains("Degraded", StringComparison.Ordinal),
             "the connector's reported state did not show");
-        chromium.Until(d => Row(d, "metadata-log", $"xmpp:{users[1]}") is { } row && row.Text.Contains("presencehub", StringComparison.Ordinal),
+        // The publication's entry: from the XMPP user to the gateway, in the connector credential's session.
+        chromium.Until(d => d.FindElements(By.CssSelector("#metadata-log tbody tr")).Any(r =>
+                r.Text.Contains($"xmpp:{users[1]} presencehub Presence key:", StringComparison.Ordinal)),
             "the publication's metadata entry did not show");
         foreach (var user in users)
         {
