@@ -111,7 +111,7 @@ internal static class AdminConsoleEndpoints
     private static async Task<IResult> OverviewAsync(
         string organization, HttpContext context, SetupChecklist checklist, IConsentStore consents, IUserDirectory directory,
         IGraphSubscriptionStore subscriptions, SubscriptionActivity activity, ConnectorSessionRegistry sessions, IMetadataLog metadataLog,
-        ThroughputMonitor throughput, TimeProvider time)
+        IPrivacySettingsStore privacy, ThroughputMonitor throughput, TimeProvider time)
     {
         if (!OrganizationId.TryParse(organization, out var org))
         {
@@ -122,7 +122,9 @@ internal static class AdminConsoleEndpoints
         var (caller, _) = await AdminAuthorization.AuthenticateAsync(context).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var consented = await consents.ListAsync(org, token).ConfigureAwait(false);
-        var profiles = await directory.GetManyAsync(org, consented.Select(c => c.UserId).ToList(), token).ConfigureAwait(false);
+        var userIds = consented.Select(c => c.UserId).ToList();
+        var profiles = await directory.GetManyAsync(org, userIds, token).ConfigureAwait(false);
+        var settings = await privacy.GetManyAsync(org, userIds, token).ConfigureAwait(false);
         var held = await subscriptions.ListAsync(org, token).ConfigureAwait(false);
         var recent = await metadataLog.QueryAsync(org, null, DateTimeOffset.MinValue, now, RecentEntries, token).ConfigureAwait(false);
         return Results.Ok(new
@@ -137,6 +139,9 @@ internal static class AdminConsoleEndpoints
                 source = c.Source.ToString(),
                 grantedAt = c.GrantedAt,
                 canOwnSubscriptions = c.CanOwnSubscriptions,
+                paused = settings[i].Paused,
+                shareOut = settings[i].ShareOut,
+                showIn = settings[i].ShowIn,
             }).OrderBy(c => c.displayName ?? c.userId, StringComparer.OrdinalIgnoreCase),
             subscriptions = held.OrderBy(s => s.ExpiresAt).Select(s =>
             {

@@ -12,7 +12,7 @@ namespace PresenceHub.Gateway.TeamsApp;
 /// <summary>
 /// The Teams app's personal tab: the page at <see cref="TeamsAppPackage.TabPath"/> (TeamsJS for the SSO token, then
 /// the self-service API), and <c>GET /api/me/contacts</c>: the consenting people of the caller's organization with
-/// the presence connectors published for them on other platforms.
+/// the presence connectors published for them on other platforms, respecting everyone's privacy settings.
 /// </summary>
 internal static class PersonalTabEndpoints
 {
@@ -36,7 +36,7 @@ internal static class PersonalTabEndpoints
 
     private static async Task<IResult> ContactsAsync(
         HttpContext context, IConsentStore consents, IConnectorKeyStore keys, ConnectorSessionRegistry sessions, IPresenceRelay relay,
-        IUserDirectory directory, ILoggerFactory loggers)
+        IUserDirectory directory, IPrivacySettingsStore privacy, ILoggerFactory loggers)
     {
         var token = context.RequestAborted;
         var organization = OrganizationId.Parse(context.User.FindFirstValue(TenantClaim));
@@ -54,7 +54,16 @@ internal static class PersonalTabEndpoints
             .Where(p => p != Platform.Teams)
             .Distinct()
             .ToList();
-        var colleagues = consented.Select(c => c.UserId).Where(u => !string.Equals(u, caller, StringComparison.OrdinalIgnoreCase)).ToList();
+        var others = consented.Select(c => c.UserId).Where(u => !string.Equals(u, caller, StringComparison.OrdinalIgnoreCase)).ToList();
+        var settings = await privacy.GetManyAsync(organization, [caller, .. others], token).ConfigureAwait(false);
+        if (!settings[0].ShowsIn)
+        {
+            // The caller paused or chose not to be shown other platforms' presence.
+            return Results.Ok(new { organization = organization.ToString(), shownIn = false, contacts = Array.Empty<object>() });
+        }
+
+        // Colleagues who paused or do not share out are not shown, whatever a connector still publishes for them.
+        var colleagues = others.Where((_, i) => settings[i + 1].SharesOut).ToList();
         var subjects = colleagues.SelectMany(u => platforms.Select(p => new PresenceSubject(p, u))).ToList();
         IReadOnlyList<PresenceUpdate?> presence;
         try
@@ -74,6 +83,7 @@ internal static class PersonalTabEndpoints
         return Results.Ok(new
         {
             organization = organization.ToString(),
+            shownIn = true,
             contacts = found
                 .Select(u => new
                 {

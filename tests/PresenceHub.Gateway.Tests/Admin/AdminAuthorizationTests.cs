@@ -28,6 +28,11 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
         { "GET", "/admin/organizations/{organization}/metadata-log/" },
         { "GET", "/admin/organizations/{organization}/metadata-log/export" },
         { "GET", "/admin/organizations/{organization}/overview" },
+        { "GET", "/admin/organizations/{organization}/users/{userId}/privacy" },
+        { "PUT", "/admin/organizations/{organization}/users/{userId}/privacy" },
+        { "GET", "/admin/organizations/{organization}/users/{userId}/export" },
+        { "GET", "/admin/organizations/{organization}/federation-policy" },
+        { "PUT", "/admin/organizations/{organization}/federation-policy" },
     };
 
     [Theory]
@@ -165,7 +170,12 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
         using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
         if (method is "POST" or "PUT")
         {
-            request.Content = JsonContent.Create(new { name = "authorization-test", teamsUserId = fixture.World.UserIds[1] });
+            request.Content = route switch
+            {
+                _ when route.EndsWith("/privacy", StringComparison.Ordinal) => JsonContent.Create(new { paused = false }),
+                _ when route.EndsWith("/federation-policy", StringComparison.Ordinal) => JsonContent.Create(new { platforms = (string[]?)null, domains = (string[]?)null }),
+                _ => JsonContent.Create(new { name = "authorization-test", teamsUserId = fixture.World.UserIds[1] }),
+            };
         }
 
         if (bearer is not null)

@@ -95,13 +95,15 @@
     report("Export of " + userId + ": " + blob.size + " bytes downloaded", false);
   }
 
-  function actions(userId) {
+  function actions(user) {
+    const userId = user.userId;
     const span = document.createElement("span");
     span.className = "actions";
     span.append(
       button("Export", "export", () => exportUser(userId)),
-      button("Pause", "pause", () => act("Pause of " + userId, api("PUT", userPath(userId) + "/privacy", { paused: true, shareOut: true, showIn: true }))),
-      button("Resume", "resume", () => act("Resume of " + userId, api("PUT", userPath(userId) + "/privacy", { paused: false, shareOut: true, showIn: true }))),
+      user.paused
+        ? button("Resume", "resume", () => act("Resume of " + userId, api("PUT", userPath(userId) + "/privacy", { paused: false })))
+        : button("Pause", "pause", () => act("Pause of " + userId, api("PUT", userPath(userId) + "/privacy", { paused: true }))),
       button("Erase", "erase", () => {
         if (confirm("Erase everything PresenceHub holds about " + userId + "?")) act("Erasure of " + userId, api("DELETE", userPath(userId)));
       }));
@@ -151,7 +153,8 @@
       s.id, s.kind, s.owner, s.usersCovered, when(s.expiresAt), when(s.lastRenewal),
       s.lifecycleEvents.map((e) => e.type + " " + when(e.at)).join(", ")])), "No subscription yet.");
     fill("consents", consents.map((c) => {
-      const tr = row([c.displayName, c.userId, c.source, when(c.grantedAt), actions(c.userId)]);
+      const federation = c.paused ? "paused" : [c.shareOut ? "shares out" : "no share out", c.showIn ? "shown in" : "not shown in"].join(", ");
+      const tr = row([c.displayName, c.userId, c.source, when(c.grantedAt), federation, actions(c)]);
       tr.dataset.userId = c.userId;
       return tr;
     }), "Nobody has consented yet.");
