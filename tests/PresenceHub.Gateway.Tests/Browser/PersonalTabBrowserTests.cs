@@ -58,6 +58,63 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
     }
 
     [Fact]
+    public async Task PersonalTab_PauseDirectionAndExport_ChangeWhatTheGatewayDoes()
+    {
+        await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration,
+            settings: new Dictionary<string, string?> { ["Relay:KeyPrefix"] = "personal-tab-controls" });
+        var (me, colleague, other) = (world.UserIds[0], world.UserIds[1], world.UserIds[2]);
+        await world.LinkIdentityAsync("xmpp", "dana@chat.example", colleague);
+        var key = await world.IssueConnectorKeyAsync("xmpp-bridge", "xmpp");
+        var handler = new RecordingHandler();
+        await using var xmpp = ConnectorApiTests.Connect(world, key, "xmpp-1", "xmpp", handler);
+        await xmpp.StartAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => xmpp.Status == ConnectionStatus.Connected, because: "the XMPP connector did not connect");
+        Assert.Equal(PublicationOutcome.Accepted,
+            (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.Presenting))).Outcome);
+
+        chromium.Reset();
+        var driver = chromium.Driver;
+        using var stub = new TeamsJsStub(driver, world.Control.MintTeamsSsoToken(world.Organization.ToString(), me, world.ClientId));
+        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "tab"));
+
+        // What is shared, and with whom: the connected XMPP connector's platform.
+        chromium.Until(d => d.FindElement(By.Id("consent")).Text.StartsWith("You take part in federation (SignedIn", StringComparison.Ordinal),
+            "the tab did not show the user's consent");
+        chromium.Until(d => d.FindElement(By.Id("shared")).Text.Contains("with xmpp", StringComparison.Ordinal), "the tab did not show what is shared with whom");
+        chromium.Until(d => Contact(d, colleague, "xmpp") is not null, "the XMPP colleague did not show");
+
+        // Pause: nothing of the user goes out any more.
+        driver.FindElement(By.Id("paused")).Click();
+        driver.FindElement(By.Id("save")).Click();
+        chromium.Until(d => d.FindElement(By.Id("result")).Text == "Saved.", "pausing was not saved");
+        Assert.True((await PrivacyAsync(world, me)).GetProperty("paused").GetBoolean());
+        world.Control.SetUserPresence(me, "Busy", "InACall");
+        world.Control.SetUserPresence(other, "Away", "Away");
+        await Eventually.UntilAsync(() => handler.Latest(other)?.State.Availability == Availability.Away, because: "the other user's change did not reach the connector");
+        Assert.NotEqual(Activity.InACall, handler.Latest(me)?.State.Activity);
+        Assert.NotEqual(Activity.InACall, (await world.LastKnownAsync(me))?.State.Activity);
+
+        // Resume sharing out but stop showing other platforms: the user's presence flows again, colleagues disappear.
+        driver.FindElement(By.Id("paused")).Click();
+        driver.FindElement(By.Id("show-in")).Click();
+        driver.FindElement(By.Id("save")).Click();
+        chromium.Until(d => d.FindElement(By.Id("shown")).Text == "Presence from other platforms is not shown to you.", "the direction did not change");
+        var settings = await PrivacyAsync(world, me);
+        Assert.False(settings.GetProperty("paused").GetBoolean());
+        Assert.True(settings.GetProperty("shareOut").GetBoolean());
+        Assert.False(settings.GetProperty("showIn").GetBoolean());
+        chromium.Until(d => Contact(d, colleague, "xmpp") is null, "colleagues still showed with show-in off");
+        world.Control.AdvanceClock(TimeSpan.FromSeconds(1));
+        world.Control.SetUserPresence(me, "DoNotDisturb", "Presenting");
+        await Eventually.UntilAsync(() => handler.Latest(me)?.State.Activity == Activity.Presenting, because: "the user's presence did not go out again after resuming");
+
+        // Export downloads everything held about the user as JSON.
+        driver.FindElement(By.Id("export")).Click();
+        chromium.Until(d => d.FindElement(By.Id("result")).Text.StartsWith("Exported ", StringComparison.Ordinal), "the export did not download");
+        chromium.Screenshot("personal-tab-controls");
+    }
+
+    [Fact]
     public async Task Contacts_AreOnlyOfTheCallersOrganization_AndOnlyForMembers()
     {
         await using var world = await ConnectorApiTests.StartAsync(users: 2);
@@ -87,6 +144,15 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
 
     private static IWebElement? Contact(ISearchContext page, string userId, string platform) =>
         page.FindElements(By.CssSelector($"#contacts tbody tr[data-user-id='{userId}'][data-platform='{platform}']")).FirstOrDefault();
+
+    private static async Task<JsonElement> PrivacyAsync(GraphIngestWorld world, string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/organizations/{world.Organization}/users/{userId}/privacy");
+        request.Headers.Add("X-Admin-Key", GraphIngestWorld.AdminKey);
+        using var response = await world.GatewayHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     private static async Task<HttpResponseMessage> SendAsync(GraphIngestWorld world, HttpMethod method, string path, string token)
     {

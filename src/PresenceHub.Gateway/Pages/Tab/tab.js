@@ -69,7 +69,8 @@
 
     if (!r.ok) return;
     $("contacts-section").hidden = false;
-    const list = (await r.json()).contacts;
+    const answer = await r.json();
+    const list = answer.contacts;
     body.replaceChildren(...list.map((c) => {
       const tr = document.createElement("tr");
       tr.dataset.userId = c.userId;
@@ -80,7 +81,9 @@
     }));
     if (list.length === 0) {
       const tr = document.createElement("tr");
-      const td = cell("Nobody of your organization shows presence on another platform yet.");
+      const td = cell(answer.shownIn === false
+        ? "You chose not to be shown presence from other platforms."
+        : "Nobody of your organization shows presence on another platform yet.");
       td.colSpan = 5;
       tr.className = "empty";
       tr.appendChild(td);
