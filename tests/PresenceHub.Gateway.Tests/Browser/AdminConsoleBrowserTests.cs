@@ -61,8 +61,27 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         chromium.Until(d => d.FindElement(By.Id("in-rate")).Text != "–", "the throughput did not show");
         Assert.Contains("in,", driver.FindElement(By.Id("throughput-note")).Text, StringComparison.Ordinal);
 
+        // Data-subject actions on a user: export downloads their data, pause restricts them in the gateway.
+        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='export']")).Click();
+        chromium.Until(d => d.FindElement(By.Id("action-result")).Text.StartsWith($"Export of {users[2]}: ", StringComparison.Ordinal)
+            && d.FindElement(By.Id("action-result")).Text.EndsWith("bytes downloaded", StringComparison.Ordinal), "the export did not download");
+        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='pause']")).Click();
+        chromium.Until(d => d.FindElement(By.Id("action-result")).Text == $"Pause of {users[2]}: 200 OK", "the pause was not applied");
+        Assert.True((await PrivacyAsync(world, users[2])).GetProperty("paused").GetBoolean());
+        chromium.Until(d => Row(d, "consents", users[2]) is { } row && row.Text.Contains("paused", StringComparison.Ordinal)
+            && row.FindElements(By.CssSelector("button[data-action='resume']")).Count == 1, "the console did not show the user as paused");
+
         var screenshot = chromium.Screenshot("admin-console");
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is implausibly small");
+    }
+
+    private static async Task<System.Text.Json.JsonElement> PrivacyAsync(Graph.GraphIngestWorld world, string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/organizations/{world.Organization}/users/{userId}/privacy");
+        request.Headers.Add("X-Admin-Key", Graph.GraphIngestWorld.AdminKey);
+        using var response = await world.GatewayHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
     }
 
     private static IWebElement? Row(ISearchContext page, string table, string text) =>
