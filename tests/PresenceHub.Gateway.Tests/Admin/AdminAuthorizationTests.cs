@@ -33,6 +33,9 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
         { "GET", "/admin/organizations/{organization}/users/{userId}/export" },
         { "GET", "/admin/organizations/{organization}/federation-policy" },
         { "PUT", "/admin/organizations/{organization}/federation-policy" },
+        { "DELETE", "/admin/organizations/{organization}/users/{userId}" },
+        { "PUT", "/admin/organizations/{organization}/retention-hold" },
+        { "DELETE", "/admin/organizations/{organization}/retention-hold" },
     };
 
     [Theory]
