@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using PresenceHub.Connector.Sdk;
 using PresenceHub.Gateway.Tests.Connectors;
@@ -72,6 +73,14 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
             && row.FindElements(By.CssSelector("button[data-action='resume']")).Count == 1, "the console did not show the user as paused");
 
         var screenshot = chromium.Screenshot("admin-console");
+
+        // Erase, after the browser's confirmation: the user is gone from the gateway and from the console.
+        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='erase']")).Click();
+        driver.SwitchTo().Alert().Accept();
+        chromium.Until(d => d.FindElement(By.Id("action-result")).Text == $"Erasure of {users[2]}: 202 OK", "the erasure was not accepted");
+        chromium.Until(d => d.FindElement(By.Id("consent-count")).Text == "2" && Row(d, "consents", users[2]) is null, "the erased user still showed");
+        Assert.DoesNotContain(await world.Gateway.Services.GetRequiredService<PresenceHub.Gateway.Privacy.IConsentStore>().ListAsync(world.Organization, CancellationToken.None),
+            c => c.UserId == users[2]);
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is implausibly small");
     }
 

@@ -112,6 +112,18 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
         driver.FindElement(By.Id("export")).Click();
         chromium.Until(d => d.FindElement(By.Id("result")).Text.StartsWith("Exported ", StringComparison.Ordinal), "the export did not download");
         chromium.Screenshot("personal-tab-controls");
+
+        // Erase, after the browser's confirmation: the user leaves federation and the gateway holds nothing of them.
+        driver.FindElement(By.Id("erase")).Click();
+        driver.SwitchTo().Alert().Accept();
+        chromium.Until(d => d.FindElement(By.Id("result")).Text.StartsWith("Erased.", StringComparison.Ordinal), "the erasure was not accepted");
+        chromium.Until(d => d.FindElement(By.Id("consent")).Text == "You do not take part in federation." && d.FindElement(By.Id("join")).Displayed,
+            "the tab did not show the user as gone");
+        using var privacy = new HttpRequestMessage(HttpMethod.Get, $"admin/organizations/{world.Organization}/users/{me}/privacy");
+        privacy.Headers.Add("X-Admin-Key", GraphIngestWorld.AdminKey);
+        using var afterErasure = await world.GatewayHttp.SendAsync(privacy);
+        Assert.Equal(HttpStatusCode.NotFound, afterErasure.StatusCode);
+        await Eventually.UntilAsync(async () => await world.LastKnownAsync(me) is null, because: "the erased user's presence was still held");
     }
 
     [Fact]
