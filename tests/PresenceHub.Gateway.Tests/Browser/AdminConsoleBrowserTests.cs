@@ -41,7 +41,7 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         // The demo's local sign-in happens by itself on the loopback address; then the overview arrives.
         chromium.Until(d => d.FindElement(By.Id("consent-count")).Text == "3", "the console did not show the 3 consented users");
         Assert.Equal(subscriptions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), driver.FindElement(By.Id("subscription-count")).Text);
-        Assert.All(subscriptions, s => Assert.NotNull(Row(driver, "subscriptions", s.Id)));
+        chromium.Until(d => subscriptions.All(s => Row(d, "subscriptions", s.Id) is not null), "a subscription did not show");
         Assert.Contains("Operator", driver.FindElement(By.Id("who")).Text, StringComparison.Ordinal);
         chromium.Until(d => Row(d, "connectors", "xmpp-1") is { } row && row.Text.Contains("Degraded", StringComparison.Ordinal),
             "the connector's reported state did not show");
@@ -49,24 +49,21 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         chromium.Until(d => d.FindElements(By.CssSelector("#metadata-log tbody tr")).Any(r =>
                 r.Text.Contains($"xmpp:{users[1]} presencehub Presence key:", StringComparison.Ordinal)),
             "the publication's metadata entry did not show");
-        foreach (var user in users)
-        {
-            Assert.NotNull(Row(driver, "consents", user));
-        }
+        chromium.Until(d => users.All(u => Row(d, "consents", u) is not null), "a consented user did not show");
 
         // Against the simulator every setup check passes: token, consent, certificate, webhook.
-        var checks = driver.FindElements(By.CssSelector("#checklist li"));
-        Assert.Equal<string?>(["app-registration", "admin-consent", "certificate", "webhook"], checks.Select(c => c.GetAttribute("data-check")).ToList());
-        Assert.All(checks, c => Assert.Equal("ok", c.GetAttribute("class")));
+        // (The page re-renders at every poll, so everything read from it is read inside a retried condition.)
+        chromium.Until(d => d.FindElements(By.CssSelector("#checklist li")).Select(c => $"{c.GetAttribute("data-check")}={c.GetAttribute("class")}").SequenceEqual(
+            ["app-registration=ok", "admin-consent=ok", "certificate=ok", "webhook=ok"]), "the setup checklist did not pass");
         // The second refresh has a rate; the totals count what went into the relay, the publication among it.
         chromium.Until(d => d.FindElement(By.Id("in-rate")).Text != "–", "the throughput did not show");
         Assert.Contains("in,", driver.FindElement(By.Id("throughput-note")).Text, StringComparison.Ordinal);
 
         // Data-subject actions on a user: export downloads their data, pause restricts them in the gateway.
-        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='export']")).Click();
+        Click(users[2], "export");
         chromium.Until(d => d.FindElement(By.Id("action-result")).Text.StartsWith($"Export of {users[2]}: ", StringComparison.Ordinal)
             && d.FindElement(By.Id("action-result")).Text.EndsWith("bytes downloaded", StringComparison.Ordinal), "the export did not download");
-        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='pause']")).Click();
+        Click(users[2], "pause");
         chromium.Until(d => d.FindElement(By.Id("action-result")).Text == $"Pause of {users[2]}: 200 OK", "the pause was not applied");
         Assert.True((await PrivacyAsync(world, users[2])).GetProperty("paused").GetBoolean());
         chromium.Until(d => Row(d, "consents", users[2]) is { } row && row.Text.Contains("paused", StringComparison.Ordinal)
@@ -75,7 +72,7 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         var screenshot = chromium.Screenshot("admin-console");
 
         // Erase, after the browser's confirmation: the user is gone from the gateway and from the console.
-        Row(driver, "consents", users[2])!.FindElement(By.CssSelector("button[data-action='erase']")).Click();
+        Click(users[2], "erase");
         driver.SwitchTo().Alert().Accept();
         chromium.Until(d => d.FindElement(By.Id("action-result")).Text == $"Erasure of {users[2]}: 202 OK", "the erasure was not accepted");
         chromium.Until(d => d.FindElement(By.Id("consent-count")).Text == "2" && Row(d, "consents", users[2]) is null, "the erased user still showed");
@@ -91,6 +88,17 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         using var response = await world.GatewayHttp.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+    }
+
+    /// <summary>Clicks a user's action button, retrying when a refresh replaced the row under the click.</summary>
+    private void Click(string userId, string action) =>
+        chromium.Until(d => Row(d, "consents", userId) is { } row && Clicked(row.FindElement(By.CssSelector($"button[data-action='{action}']"))),
+            $"the {action} button of {userId} could not be clicked");
+
+    private static bool Clicked(IWebElement element)
+    {
+        element.Click();
+        return true;
     }
 
     private static IWebElement? Row(ISearchContext page, string table, string text) =>
