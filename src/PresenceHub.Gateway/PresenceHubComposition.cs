@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.MetadataLog;
@@ -28,6 +29,7 @@ public static class PresenceHubComposition
         builder.AddTeamsApp();
         builder.AddMetadataLog();
         builder.AddDataSubjectRights();
+        builder.AddAdminConsole();
         return builder;
     }
 
@@ -43,6 +45,8 @@ public static class PresenceHubComposition
         app.MapConnectorApi();
         app.MapMetadataLogEndpoints();
         app.MapDataSubjectEndpoints();
+        app.MapAdminConsole();
+        app.MapTeamsApp();
         return app;
     }
 }

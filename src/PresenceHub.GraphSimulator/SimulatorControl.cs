@@ -121,6 +121,17 @@ public sealed class SimulatorControl
         return _tokens.TeamsSsoToken(app, user, lifetime);
     }
 
+    /// <summary>
+    /// Assigns one of the app's own roles (e.g. <c>PresenceHub.Admin</c>) to a user, as an administrator would under
+    /// Enterprise applications; tokens for the app's API then carry it in <c>roles</c>.
+    /// </summary>
+    public void AssignAppRole(string tenantId, string userId, string clientId, string role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        var (app, user) = Resolve(tenantId, userId, clientId);
+        _directory.AssignAppRole(app, user, role);
+    }
+
     /// <summary>Mints a delegated Graph token directly (skipping OAuth); empty scopes means the app's consented delegated permissions.</summary>
     public string MintUserGraphToken(string tenantId, string userId, string clientId, params string[] scopes)
     {

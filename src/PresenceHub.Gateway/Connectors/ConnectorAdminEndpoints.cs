@@ -1,21 +1,17 @@
-using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Connectors;
 
 /// <summary>
 /// The admin API for connectors: hub-issued connector keys (the secret is shown once, only its hash is kept) and
-/// the identity override table. Authorized by the admin key.
+/// the identity override table. Authorized by <see cref="AdminAuthorization"/>.
 /// </summary>
 internal static class ConnectorAdminEndpoints
 {
     public static IEndpointRouteBuilder MapConnectorAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var organization = endpoints.MapGroup("/admin/organizations/{organization}")
-            .AddEndpointFilter(async (context, next) =>
-                AdminKeyAuthorization.Check(context.HttpContext, context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminKeyOptions>>().Value)
-                ?? await next(context).ConfigureAwait(false));
+        var organization = endpoints.MapGroup("/admin/organizations/{organization}").RequireOrganizationAdmin();
         organization.MapPost("/connector-keys", IssueKeyAsync);
         organization.MapGet("/connector-keys", ListKeysAsync);
         organization.MapDelete("/connector-keys/{keyId}", RevokeKeyAsync);

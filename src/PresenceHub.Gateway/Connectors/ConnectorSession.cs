@@ -33,6 +33,9 @@ internal sealed class ConnectorSession
     private TaskCompletionSource _queueFilled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _queueDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceivedTicks;
+    private long _delivered;
+    private long _lastLagMilliseconds = -1;
+    private long _errors;
     private V1.StreamError? _endReason;
 
     public ConnectorSession(
@@ -49,7 +52,23 @@ internal sealed class ConnectorSession
         _options = services.Options.CurrentValue;
         SessionId = Guid.NewGuid().ToString("N");
         _lastReceivedTicks = services.Time.GetTimestamp();
+        ConnectedAt = services.Time.GetUtcNow();
     }
+
+    /// <summary>When the session opened.</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Events written to the connector so far.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Time from observation to write of the last live presence event written; null before the first.</summary>
+    public TimeSpan? LastLag => Interlocked.Read(ref _lastLagMilliseconds) is >= 0 and var ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+    /// <summary>Stream errors sent to the connector so far (rate limited, invalid messages).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The reason of the last stream error sent; null when none.</summary>
+    public string? LastError { get; private set; }
 
     public string SessionId { get; }
 
@@ -286,6 +305,7 @@ internal sealed class ConnectorSession
     {
         await WriteAsync(new V1.ConnectResponse { EventBatch = batch }, token).ConfigureAwait(false);
         _services.Metrics.Delivered(Platform.Id, batch.Events.Count);
+        Interlocked.Add(ref _delivered, batch.Events.Count);
         var now = _services.Time.GetUtcNow();
         var receiver = MetadataLogEntry.ConnectorAddress(ConnectorId);
         var logged = new List<MetadataLogEntry>(taken.Count);
@@ -296,6 +316,7 @@ internal sealed class ConnectorSession
                 if (!queued.Event.IsSnapshot)
                 {
                     _services.Metrics.Lag(now - update.ObservedAt);
+                    Interlocked.Exchange(ref _lastLagMilliseconds, (long)Math.Max(0, (now - update.ObservedAt).TotalMilliseconds));
                 }
 
                 logged.Add(new MetadataLogEntry(now, MetadataLogEntry.UserAddress(update.Source.Id, update.UserId), receiver, MessageType.Presence, SessionId));
@@ -361,6 +382,7 @@ internal sealed class ConnectorSession
                     ConnectorLog.StateReported(_services.Logger, SessionId, ReportedState.ToString());
                     break;
                 case V1.ConnectRequest.MessageOneofCase.Publication when !_services.RateLimiter.TryAcquire(_caller.CredentialId):
+                    CountError(V1.StreamErrorReason.RateLimited);
                     await WriteAsync(new V1.ConnectResponse
                     {
                         Error = new V1.StreamError
@@ -376,6 +398,7 @@ internal sealed class ConnectorSession
                     await WriteAsync(new V1.ConnectResponse { PublicationResult = result }, token).ConfigureAwait(false);
                     break;
                 default:
+                    CountError(V1.StreamErrorReason.InvalidMessage);
                     await WriteAsync(new V1.ConnectResponse
                     {
                         Error = new V1.StreamError { Reason = V1.StreamErrorReason.InvalidMessage, Detail = "Expected ack, heartbeat, state_report or publication." },
@@ -383,6 +406,12 @@ internal sealed class ConnectorSession
                     break;
             }
         }
+    }
+
+    private void CountError(V1.StreamErrorReason reason)
+    {
+        Interlocked.Increment(ref _errors);
+        LastError = reason.ToString();
     }
 
     private static async Task<bool> NextAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)

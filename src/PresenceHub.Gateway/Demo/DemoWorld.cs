@@ -251,6 +251,7 @@ internal sealed class DemoWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(WebAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(WebAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = _adminKey,
+            ["AdminConsole:LocalSignIn"] = "true",
             ["Kestrel:Endpoints:Web:Url"] = WebAddress.ToString(),
             ["Kestrel:Endpoints:Connectors:Url"] = ConnectorAddress.ToString(),
             ["Kestrel:Endpoints:Connectors:Protocols"] = "Http2",

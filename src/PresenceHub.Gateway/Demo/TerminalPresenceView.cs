@@ -56,7 +56,7 @@ internal sealed class TerminalPresenceView(TextWriter output, TimeProvider time)
         var frame = new StringBuilder(4096);
         frame.Append(Escape).Append('H');
         Line(frame, $"{Bold}PresenceHub demo{Reset}  Teams (Graph simulator) -> gateway webhook -> relay ({world.RelayMode}) -> connector API (gRPC) -> console connector");
-        Line(frame, $"{Dim}gateway {world.WebAddress}  connectors {world.ConnectorAddress}  simulator {world.Simulator.BaseAddress}_simulator  organization {world.Organization}{Reset}");
+        Line(frame, $"{Dim}gateway {world.WebAddress}  admin console {world.WebAddress}admin  connectors {world.ConnectorAddress}  simulator {world.Simulator.BaseAddress}_simulator  organization {world.Organization}{Reset}");
         Line(frame, "");
         var header = new StringBuilder(Bold);
         foreach (var column in columns)

@@ -67,6 +67,7 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<ProfileRefreshQueue>();
         services.TryAddSingleton<ProfileRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ProfileRefresher>());
+        services.TryAddSingleton<SubscriptionActivity>();
         services.TryAddSingleton<SubscriptionKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.MetadataLog;
@@ -9,7 +8,7 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// <summary>
 /// The admin API of the metadata log: query by user and time range
 /// (<c>GET /admin/organizations/{org}/metadata-log?userId=&amp;from=&amp;to=&amp;limit=</c>) and export as JSON lines
-/// (<c>GET .../metadata-log/export</c>). Authorized by the admin key.
+/// (<c>GET .../metadata-log/export</c>). Authorized by <see cref="AdminAuthorization"/>.
 /// </summary>
 internal static class MetadataLogEndpoints
 {
@@ -18,10 +17,7 @@ internal static class MetadataLogEndpoints
 
     public static IEndpointRouteBuilder MapMetadataLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var log = endpoints.MapGroup("/admin/organizations/{organization}/metadata-log")
-            .AddEndpointFilter(async (context, next) =>
-                AdminKeyAuthorization.Check(context.HttpContext, context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminKeyOptions>>().Value)
-                ?? await next(context).ConfigureAwait(false));
+        var log = endpoints.MapGroup("/admin/organizations/{organization}/metadata-log").RequireOrganizationAdmin();
         log.MapGet("/", QueryAsync);
         log.MapGet("/export", ExportAsync);
         return endpoints;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Microsoft.Identity.Client;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Presence;
@@ -11,7 +11,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// <summary>
 /// Where users join and leave federation. The Teams app calls <c>POST /api/consent</c> with the user's SSO token;
 /// the token is exchanged on the user's behalf so their session can own presence subscriptions. Administrators
-/// assign users explicitly with the admin key until the admin console's Entra sign-in exists.
+/// assign users explicitly, authorized by <see cref="AdminAuthorization"/>.
 /// </summary>
 internal static class ConsentEndpoints
 {
@@ -22,8 +22,8 @@ internal static class ConsentEndpoints
     {
         endpoints.MapPost("/api/consent", GrantAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         endpoints.MapDelete("/api/consent", RevokeAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
-        endpoints.MapPut("/admin/organizations/{organization}/consents/{userId}", AssignAsync);
-        endpoints.MapDelete("/admin/organizations/{organization}/consents/{userId}", UnassignAsync);
+        endpoints.MapPut("/admin/organizations/{organization}/consents/{userId}", AssignAsync).RequireOrganizationAdmin();
+        endpoints.MapDelete("/admin/organizations/{organization}/consents/{userId}", UnassignAsync).RequireOrganizationAdmin();
         endpoints.MapErasureEndpoints();
         return endpoints;
     }
@@ -60,14 +60,8 @@ internal static class ConsentEndpoints
     }
 
     private static async Task<IResult> AssignAsync(
-        string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper,
-        IOptions<AdminKeyOptions> admin, TimeProvider time)
+        string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper, TimeProvider time)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
         {
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
@@ -87,13 +81,8 @@ internal static class ConsentEndpoints
 
     /// <summary>An administrator removes a user from federation, however they joined (<see cref="UserPurge"/>, reason entitlement revoked).</summary>
     private static async Task<IResult> UnassignAsync(
-        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
+        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
         {
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);

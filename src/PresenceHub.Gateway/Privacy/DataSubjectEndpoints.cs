@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>
-/// Data-subject requests and per-user controls, for administrators (admin key) and for users themselves (Teams SSO):
+/// Data-subject requests and per-user controls, for administrators (authorized by <see cref="AdminAuthorization"/>) and for users themselves (Teams SSO):
 /// <list type="bullet">
 /// <item><c>GET|PUT /admin/organizations/{organization}/users/{userId}/privacy</c>: <c>{"paused":false,"shareOut":true,"showIn":true}</c>;</item>
 /// <item><c>GET /admin/organizations/{organization}/users/{userId}/export</c>: everything held about the user, as JSON;</item>
@@ -26,9 +26,9 @@ internal static class DataSubjectEndpoints
 
     public static IEndpointRouteBuilder MapDataSubjectEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/admin/organizations/{organization}/users/{userId}/privacy", GetPrivacyAsync);
-        endpoints.MapPut("/admin/organizations/{organization}/users/{userId}/privacy", PutPrivacyAsync);
-        endpoints.MapGet("/admin/organizations/{organization}/users/{userId}/export", ExportUserAsync);
+        endpoints.MapGet("/admin/organizations/{organization}/users/{userId}/privacy", GetPrivacyAsync).RequireOrganizationAdmin();
+        endpoints.MapPut("/admin/organizations/{organization}/users/{userId}/privacy", PutPrivacyAsync).RequireOrganizationAdmin();
+        endpoints.MapGet("/admin/organizations/{organization}/users/{userId}/export", ExportUserAsync).RequireOrganizationAdmin();
         endpoints.MapGet("/api/me", MeAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         endpoints.MapPut("/api/me/privacy", PutMyPrivacyAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         endpoints.MapGet("/api/me/export", ExportMineAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
@@ -37,13 +37,8 @@ internal static class DataSubjectEndpoints
     }
 
     private static async Task<IResult> GetPrivacyAsync(
-        string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls, IOptions<AdminKeyOptions> admin)
+        string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseUser(organization, userId) is not var (org, user))
         {
             return InvalidUser();
@@ -58,13 +53,8 @@ internal static class DataSubjectEndpoints
     }
 
     private static async Task<IResult> PutPrivacyAsync(
-        string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls, IOptions<AdminKeyOptions> admin)
+        string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseUser(organization, userId) is not var (org, user))
         {
             return InvalidUser();
@@ -74,13 +64,8 @@ internal static class DataSubjectEndpoints
     }
 
     private static async Task<IResult> ExportUserAsync(
-        string organization, string userId, HttpContext context, DataSubjectRecords records, IOptions<AdminKeyOptions> admin, ILogger<DataSubjectRecords> logger)
+        string organization, string userId, HttpContext context, DataSubjectRecords records, ILogger<DataSubjectRecords> logger)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (ParseUser(organization, userId) is not var (org, user))
         {
             return InvalidUser();

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
@@ -7,7 +7,7 @@ namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>
 /// Data-subject erasure and the retention hold. <c>DELETE /admin/organizations/{organization}/users/{userId}</c>
-/// (admin key) and <c>DELETE /api/me</c> (the Teams user themself, by SSO token) erase everything PresenceHub holds
+/// (an administrator, see <see cref="AdminAuthorization"/>) and <c>DELETE /api/me</c> (the Teams user themself, by SSO token) erase everything PresenceHub holds
 /// about the user (<see cref="UserPurge.EraseAsync"/>) and answer 202 with counts per kind: the rest of the removal
 /// (the other users' subscriptions, relay events a connector has yet to acknowledge) completes on the subscription
 /// keeper's next passes. <c>PUT</c>/<c>DELETE /admin/organizations/{organization}/retention-hold</c> places or lifts
@@ -17,23 +17,18 @@ internal static class ErasureEndpoints
 {
     public static IEndpointRouteBuilder MapErasureEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapDelete("/admin/organizations/{organization}/users/{userId}", EraseAsync);
+        endpoints.MapDelete("/admin/organizations/{organization}/users/{userId}", EraseAsync).RequireOrganizationAdmin();
         endpoints.MapDelete("/api/me", EraseSelfAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         endpoints.MapPut("/admin/organizations/{organization}/retention-hold", (string organization, HttpContext context, IRetentionHoldStore holds,
-            IOptions<AdminKeyOptions> admin, ILogger<UserPurge> logger) => SetHoldAsync(organization, true, context, holds, admin, logger));
+            ILogger<UserPurge> logger) => SetHoldAsync(organization, true, context, holds, logger)).RequireOrganizationAdmin();
         endpoints.MapDelete("/admin/organizations/{organization}/retention-hold", (string organization, HttpContext context, IRetentionHoldStore holds,
-            IOptions<AdminKeyOptions> admin, ILogger<UserPurge> logger) => SetHoldAsync(organization, false, context, holds, admin, logger));
+            ILogger<UserPurge> logger) => SetHoldAsync(organization, false, context, holds, logger)).RequireOrganizationAdmin();
         return endpoints;
     }
 
     private static async Task<IResult> EraseAsync(
-        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper, IOptions<AdminKeyOptions> admin)
+        string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
         {
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
@@ -53,13 +48,8 @@ internal static class ErasureEndpoints
     }
 
     private static async Task<IResult> SetHoldAsync(
-        string organization, bool held, HttpContext context, IRetentionHoldStore holds, IOptions<AdminKeyOptions> admin, ILogger logger)
+        string organization, bool held, HttpContext context, IRetentionHoldStore holds, ILogger logger)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org))
         {
             return Results.Problem("The organization must be an Entra tenant id (a GUID).", statusCode: StatusCodes.Status400BadRequest);

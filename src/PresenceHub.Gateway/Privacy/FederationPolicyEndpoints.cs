@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>
-/// The organization's allow-list of federated platforms and domains, for administrators (admin key):
+/// The organization's allow-list of federated platforms and domains, for administrators (authorized by <see cref="AdminAuthorization"/>):
 /// <c>GET|PUT /admin/organizations/{organization}/federation-policy</c> with
 /// <c>{"platforms":["xmpp","slack"]|null,"domains":["chat.example"]|null}</c>; null allows all, [] allows none.
 /// Setting a policy ends this replica's connector sessions of platforms it no longer allows; they are refused when
@@ -23,18 +23,13 @@ internal static class FederationPolicyEndpoints
 
     public static IEndpointRouteBuilder MapFederationPolicyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/admin/organizations/{organization}/federation-policy", GetAsync);
-        endpoints.MapPut("/admin/organizations/{organization}/federation-policy", PutAsync);
+        endpoints.MapGet("/admin/organizations/{organization}/federation-policy", GetAsync).RequireOrganizationAdmin();
+        endpoints.MapPut("/admin/organizations/{organization}/federation-policy", PutAsync).RequireOrganizationAdmin();
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(string organization, HttpContext context, IFederationPolicyStore policies, IOptions<AdminKeyOptions> admin)
+    private static async Task<IResult> GetAsync(string organization, HttpContext context, IFederationPolicyStore policies)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org))
         {
             return Results.Problem("The organization must be an Entra tenant id (GUID).", statusCode: StatusCodes.Status400BadRequest);
@@ -46,13 +41,8 @@ internal static class FederationPolicyEndpoints
 
     private static async Task<IResult> PutAsync(
         string organization, HttpContext context, IFederationPolicyStore policies, ConnectorSessionRegistry sessions,
-        IOptions<AdminKeyOptions> admin, ILogger<FederationPolicy> logger)
+        ILogger<FederationPolicy> logger)
     {
-        if (AdminKeyAuthorization.Check(context, admin.Value) is { } denied)
-        {
-            return denied;
-        }
-
         if (!OrganizationId.TryParse(organization, out var org))
         {
             return Results.Problem("The organization must be an Entra tenant id (GUID).", statusCode: StatusCodes.Status400BadRequest);

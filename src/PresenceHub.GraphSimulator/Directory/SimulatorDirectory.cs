@@ -16,6 +16,7 @@ internal sealed class SimulatorDirectory
     private readonly List<UserRecord> _userOrder = [];
     private readonly Dictionary<(string Tenant, string App), TeamsAppRecord> _teamsApps = [];
     private readonly Dictionary<string, InstallationRecord> _installations = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Client, string User), SortedSet<string>> _appRoles = [];
 
     /// <summary>Raised after a user or an installation was created, updated or deleted.</summary>
     public event Action<DirectoryChange>? Changed;
@@ -264,6 +265,30 @@ internal sealed class SimulatorDirectory
                 .Where(i => i.UserId == userId)
                 .Select(i => (i, _teamsApps.GetValueOrDefault((i.TenantId, i.TeamsAppId)) ?? new TeamsAppRecord(i.TenantId, i.TeamsAppId, null, i.TeamsAppId)))
                 .ToList();
+        }
+    }
+
+    /// <summary>Assigns one of an app's roles to a user (an app role assignment of the app's service principal).</summary>
+    public void AssignAppRole(AppRecord app, UserRecord user, string role)
+    {
+        lock (_gate)
+        {
+            var key = (app.ClientId.ToLowerInvariant(), user.Id.ToLowerInvariant());
+            if (!_appRoles.TryGetValue(key, out var roles))
+            {
+                _appRoles[key] = roles = new SortedSet<string>(StringComparer.Ordinal);
+            }
+
+            roles.Add(role);
+        }
+    }
+
+    /// <summary>The app roles a user is assigned on an app; empty for none.</summary>
+    public IReadOnlyList<string> AppRolesOf(AppRecord app, UserRecord user)
+    {
+        lock (_gate)
+        {
+            return _appRoles.TryGetValue((app.ClientId.ToLowerInvariant(), user.Id.ToLowerInvariant()), out var roles) ? roles.ToList() : [];
         }
     }
 

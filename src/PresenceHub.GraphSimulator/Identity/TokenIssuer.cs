@@ -6,7 +6,7 @@ using PresenceHub.GraphSimulator.Timing;
 namespace PresenceHub.GraphSimulator.Identity;
 
 /// <summary>Issues the RS256 JWTs Entra ID would issue: Graph access tokens, id tokens, Teams SSO and validation tokens.</summary>
-internal sealed class TokenIssuer(SigningKey key, SimulatorClock clock, SimulatorAddress address, GraphSimulatorOptions options)
+internal sealed class TokenIssuer(SigningKey key, SimulatorClock clock, SimulatorAddress address, GraphSimulatorOptions options, SimulatorDirectory directory)
 {
     public TimeSpan AccessTokenLifetime => options.AccessTokenLifetime;
 
@@ -62,6 +62,12 @@ internal sealed class TokenIssuer(SigningKey key, SimulatorClock clock, Simulato
         payload["name"] = user.DisplayName;
         payload["oid"] = user.Id;
         payload["preferred_username"] = user.UserPrincipalName;
+        // Like Entra ID, a token for the app's own API carries the app roles the user is assigned on it.
+        if (directory.AppRolesOf(app, user) is { Count: > 0 } roles)
+        {
+            payload["roles"] = new JsonArray(roles.Select(r => (JsonNode)r).ToArray());
+        }
+
         payload["scp"] = "access_as_user";
         payload["sub"] = PairwiseSubject(user.Id, app.ClientId);
         payload["ver"] = "2.0";

@@ -40,6 +40,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly GraphOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SubscriptionKeeper> _logger;
+    private readonly SubscriptionActivity _activity;
     private readonly SlidingWindowRateLimiter _calls;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly System.Threading.Channels.Channel<bool> _requests =
@@ -56,9 +57,10 @@ internal sealed class SubscriptionKeeper : BackgroundService
         IConsentStore consents, IGraphSubscriptionStore store, SubscriptionOwnerTokens owners, GraphAppClients appClients,
         PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
         EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
-        ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, UserPurge purge)
+        ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, UserPurge purge,
+        SubscriptionActivity activity)
     {
-        (_installationChanges, _installations, _purge) = (installationChanges, installations, purge);
+        (_installationChanges, _installations, _purge, _activity) = (installationChanges, installations, purge, activity);
         (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
             (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
         _calls = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
@@ -364,6 +366,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             var saved = subscription with { ExpiresAt = renewed?.ExpirationDateTime ?? expiry };
             await _store.SaveAsync(saved, cancellationToken).ConfigureAwait(false);
             GraphIngestLog.SubscriptionRenewed(_logger, subscription.Id, saved.ExpiresAt);
+            _activity.Renewed(subscription.Id, _time.GetUtcNow());
             return true;
         }
         catch (ODataError error) when (error.ResponseStatusCode is 404 or 403 or 400)
@@ -410,6 +413,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
         }
 
         GraphIngestLog.LifecycleEvent(_logger, notification.LifecycleEvent?.ToString() ?? "none", subscription.Id);
+        _activity.LifecycleEvent(subscription.Id, notification.LifecycleEvent?.ToString() ?? "none", _time.GetUtcNow());
         switch (notification.LifecycleEvent)
         {
             case LifecycleEventType.ReauthorizationRequired:

@@ -1,0 +1,46 @@
+using PresenceHub.Gateway.Tests.Graph;
+using PresenceHub.GraphSimulator;
+using PresenceHub.Presence;
+
+namespace PresenceHub.Gateway.Tests.Admin;
+
+/// <summary>
+/// A gateway serving two organizations: A (the world's tenant) and B (another tenant that installed the same app),
+/// each with an administrator assigned the app role <c>PresenceHub.Admin</c>, and in A a user without it.
+/// </summary>
+public sealed class AdminWorldFixture : IAsyncLifetime
+{
+    public const string AdminRole = "PresenceHub.Admin";
+
+    internal GraphIngestWorld World { get; private set; } = null!;
+
+    internal OrganizationId OrganizationA => World.Organization;
+
+    internal OrganizationId OrganizationB { get; private set; }
+
+    /// <summary>A token of A's administrator for PresenceHub's API, as Entra ID issues it: it carries the app role.</summary>
+    internal string AdminTokenOfA { get; private set; } = "";
+
+    internal string AdminTokenOfB { get; private set; } = "";
+
+    /// <summary>A token of a user of A without the app role.</summary>
+    internal string UserTokenOfA { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        World = await GraphIngestWorld.StartAsync(users: 2, gatewaySettings: new Dictionary<string, string?> { ["AdminConsole:LocalSignIn"] = "true" });
+        var control = World.Control;
+        var tenantB = control.AddTenant(new SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        control.AddApp(tenantB, new SimulatedApp { ClientId = World.ClientId, DisplayName = "PresenceHub" });
+        OrganizationB = OrganizationId.Parse(tenantB);
+        var adminOfB = control.CreateUsers(tenantB, 1, "fabrikamadmin")[0];
+        control.AssignAppRole(tenantB, adminOfB, World.ClientId, AdminRole);
+        var adminOfA = World.UserIds[0];
+        control.AssignAppRole(OrganizationA.ToString(), adminOfA, World.ClientId, AdminRole);
+        AdminTokenOfA = control.MintTeamsSsoToken(OrganizationA.ToString(), adminOfA, World.ClientId);
+        AdminTokenOfB = control.MintTeamsSsoToken(tenantB, adminOfB, World.ClientId);
+        UserTokenOfA = control.MintTeamsSsoToken(OrganizationA.ToString(), World.UserIds[1], World.ClientId);
+    }
+
+    public async Task DisposeAsync() => await World.DisposeAsync();
+}
