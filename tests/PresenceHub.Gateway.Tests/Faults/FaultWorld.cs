@@ -227,6 +227,9 @@ internal sealed class FaultWorld : IAsyncDisposable
         var clientId = Control.AddApp(tenant, app);
         Organization = OrganizationId.Parse(tenant);
         UserIds = Control.CreateUsers(tenant, users);
+        // The Teams app in the tenant's catalog: a user who signed in keeps consent only while it is installed.
+        var teamsAppId = PresenceHub.Gateway.TeamsApp.TeamsAppPackage.DeriveAppId(Guid.Parse(clientId)).ToString("D");
+        Control.AddTeamsApp(tenant, teamsAppId, "PresenceHub", teamsAppId);
 
         var caPath = Path.Combine(_directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, Simulator.CertificateAuthorityPem);
@@ -267,6 +270,7 @@ internal sealed class FaultWorld : IAsyncDisposable
 
         // As in production: the first user signs in (and can own subscriptions), the others are assigned; the keeper
         // (whichever replica holds its lease) subscribes to all of them.
+        Control.InstallApp(UserIds[0], teamsAppId);
         await SignInAsync(UserIds[0], clientId);
         foreach (var user in UserIds.Skip(1))
         {
