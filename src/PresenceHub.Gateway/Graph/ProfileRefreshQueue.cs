@@ -39,11 +39,13 @@ internal sealed class ProfileRefreshQueue
         var full = 0;
         foreach (var organization in changes.GroupBy(c => c.Organization))
         {
-            var consenting = (await _consents.ListAsync(organization.Key, cancellationToken).ConfigureAwait(false))
-                .Select(c => c.UserId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var change in organization)
+            // One lookup of just these users (a pipelined HMGET in Redis), not the organization's whole consent list.
+            var ofOrganization = organization.ToList();
+            var consenting = await _consents.AreConsentingAsync(organization.Key, [.. ofOrganization.Select(c => c.UserId)], cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < ofOrganization.Count; i++)
             {
-                if (consenting.Contains(change.UserId))
+                var change = ofOrganization[i];
+                if (consenting[i])
                 {
                     admitted.Add(change);
                     full += Enqueue(organization.Key, change.UserId, change.Deleted) ? 0 : 1;
