@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
@@ -9,13 +8,30 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// <summary>
 /// The metadata log in Redis, on the relay's connection and key prefix: one stream per organization,
 /// <c>{prefix}:{tenant}:metalog</c>, entries with fields t (Unix ms), s, r, k (type) and x (session). Every append
-/// pipelines its XADDs, with ids from the entries' times, and trims entries older than the retention (XTRIM MINID).
+/// is one script: its XADDs, with ids from the entries' times, and a trim of entries older than the retention (XTRIM MINID).
 /// </summary>
 internal sealed class RedisMetadataLog(
     RedisRelayConnection connection, IOptions<RelayOptions> relay, IOptions<MetadataLogOptions> options, TimeProvider time,
     ILogger<RedisMetadataLog> logger) : IMetadataLog
 {
     private const int Page = 1000;
+    private const int AppendChunk = 500;
+
+    /// <summary>
+    /// Appends entries (ARGV: the trim's MINID, then t, s, r, k, x per entry) in one round trip. Each entry's id
+    /// carries its time (<c>{ms}-*</c>), so retention trims by the gateway's clock; when another writer already added a
+    /// later id, Redis picks the id (<c>*</c>) and the entry keeps its time in t. Then entries past the retention go.
+    /// </summary>
+    private const string Append = """
+        for i = 2, #ARGV, 5 do
+          local added = redis.pcall('XADD', KEYS[1], ARGV[i] .. '-*', 't', ARGV[i], 's', ARGV[i + 1], 'r', ARGV[i + 2], 'k', ARGV[i + 3], 'x', ARGV[i + 4])
+          if type(added) == 'table' and added.err then
+            redis.call('XADD', KEYS[1], '*', 't', ARGV[i], 's', ARGV[i + 1], 'r', ARGV[i + 2], 'k', ARGV[i + 3], 'x', ARGV[i + 4])
+          end
+        end
+        redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
+        return 0
+        """;
     private readonly string _prefix = relay.Value.KeyPrefix;
 
     public async ValueTask AppendAsync(OrganizationId organization, IReadOnlyList<MetadataLogEntry> entries, CancellationToken cancellationToken)
@@ -29,43 +45,27 @@ internal sealed class RedisMetadataLog(
         {
             var database = await connection.DatabaseAsync().ConfigureAwait(false);
             var key = Key(organization);
-            var adds = new Task[entries.Count];
-            for (var i = 0; i < entries.Count; i++)
-            {
-                adds[i] = AddAsync(database, key, entries[i]);
-            }
-
-            await Task.WhenAll(adds).ConfigureAwait(false);
             var oldest = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
-            await database.ExecuteAsync("XTRIM", key, "MINID", oldest.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            foreach (var chunk in entries.Chunk(AppendChunk))
+            {
+                var values = new RedisValue[1 + (chunk.Length * 5)];
+                values[0] = oldest;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var e = chunk[i];
+                    values[1 + (i * 5)] = e.Time.ToUnixTimeMilliseconds();
+                    values[2 + (i * 5)] = e.Sender;
+                    values[3 + (i * 5)] = e.Receiver;
+                    values[4 + (i * 5)] = (int)e.Type;
+                    values[5 + (i * 5)] = e.SessionId;
+                }
+
+                await database.ScriptEvaluateAsync(Append, [key], values).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
         {
             MetadataLogLog.AppendFailed(logger, entries.Count, organization.ToString());
-        }
-    }
-
-    /// <summary>
-    /// Adds an entry whose stream id carries its time (<c>{ms}-*</c>), so retention trims by the gateway's clock; when
-    /// another replica already wrote a later id, Redis picks the id (<c>*</c>) and the entry keeps its time in t.
-    /// </summary>
-    private static async Task AddAsync(IDatabase database, RedisKey key, MetadataLogEntry e)
-    {
-        NameValueEntry[] fields =
-        [
-            new("t", e.Time.ToUnixTimeMilliseconds()),
-            new("s", e.Sender),
-            new("r", e.Receiver),
-            new("k", (int)e.Type),
-            new("x", e.SessionId),
-        ];
-        try
-        {
-            await database.StreamAddAsync(key, fields, $"{e.Time.ToUnixTimeMilliseconds()}-*").ConfigureAwait(false);
-        }
-        catch (RedisServerException ex) when (ex.Message.Contains("equal or smaller", StringComparison.Ordinal))
-        {
-            await database.StreamAddAsync(key, fields).ConfigureAwait(false);
         }
     }
 

@@ -61,6 +61,28 @@ public abstract class MetadataLogContractTests
     }
 
     [Fact]
+    public async Task EntriesAppendedOutOfTimeOrder_AreAllKept_WithTheirOwnTimes()
+    {
+        // Two replicas (or the webhook and a connector stream) append with clocks a little apart: an entry older than
+        // the newest one already in the log, even within one batch, must still be kept with its own time.
+        var log = NewLog(new MetadataLogOptions());
+        var organization = new OrganizationId(Guid.NewGuid());
+        var user = Guid.NewGuid().ToString("D");
+        var now = Time.GetUtcNow();
+        MetadataLogEntry Entry(DateTimeOffset time, string session) =>
+            new(time, MetadataLogEntry.UserAddress("teams", user), MetadataLogEntry.Gateway, MessageType.Presence, session);
+        await log.AppendAsync(organization, [Entry(now, "newest"), Entry(now.AddSeconds(-5), "older-in-batch")], default);
+        await log.AppendAsync(organization, [Entry(now.AddSeconds(-3), "older-later"), Entry(now, "same-time")], default);
+
+        var all = await log.QueryAsync(organization, user, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 100, default);
+        Assert.Equal(
+            ["newest", "older-in-batch", "older-later", "same-time"],
+            all.Select(e => e.SessionId).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(now.AddSeconds(-5), all.Single(e => e.SessionId == "older-in-batch").Time);
+        Assert.Equal(now.AddSeconds(-3), all.Single(e => e.SessionId == "older-later").Time);
+    }
+
+    [Fact]
     public async Task EntriesOlderThanTheRetention_AreTrimmedAutomatically()
     {
         var log = NewLog(new MetadataLogOptions { Retention = TimeSpan.FromDays(30) });
