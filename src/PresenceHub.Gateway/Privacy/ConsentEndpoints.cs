@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Identity.Client;
 using PresenceHub.Gateway.Admin;
@@ -15,8 +14,6 @@ namespace PresenceHub.Gateway.Privacy;
 /// </summary>
 internal static class ConsentEndpoints
 {
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     public static IEndpointRouteBuilder MapConsentEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -31,7 +28,7 @@ internal static class ConsentEndpoints
     private static async Task<IResult> GrantAsync(
         HttpContext context, IConsentStore consents, SubscriptionOwnerTokens owners, SubscriptionKeeper keeper, TimeProvider time)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         var token = await context.GetTokenAsync(TeamsSsoAuthentication.Scheme, "access_token").ConfigureAwait(false);
         string sessionKey;
         try
@@ -53,7 +50,7 @@ internal static class ConsentEndpoints
     /// <summary>Sign-out: the user leaves federation at once (<see cref="UserPurge"/>, reason opted out).</summary>
     private static async Task<IResult> RevokeAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         await purge.EraseAsync(organization, userId, Relay.WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
@@ -92,8 +89,4 @@ internal static class ConsentEndpoints
         keeper.RequestPass();
         return Results.NoContent();
     }
-
-    /// <summary>The signed-in Teams user's organization and object id, from their validated SSO token.</summary>
-    internal static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
-        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

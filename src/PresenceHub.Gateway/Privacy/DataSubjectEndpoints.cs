@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
@@ -17,8 +16,6 @@ namespace PresenceHub.Gateway.Privacy;
 /// </summary>
 internal static class DataSubjectEndpoints
 {
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
     private const string AdminActor = "admin";
     private const string SelfActor = "self";
 
@@ -76,19 +73,19 @@ internal static class DataSubjectEndpoints
 
     private static async Task<IResult> MeAsync(HttpContext context, DataSubjectRecords records)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return Results.Json(await records.SummaryAsync(organization, userId, context.RequestAborted).ConfigureAwait(false), Json);
     }
 
     private static Task<IResult> PutMyPrivacyAsync(HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return ChangeAsync(context, organization, userId, records, controls, SelfActor);
     }
 
     private static Task<IResult> ExportMineAsync(HttpContext context, DataSubjectRecords records, ILogger<DataSubjectRecords> logger)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return ExportAsync(context, organization, userId, records, SelfActor, logger);
     }
 
@@ -129,7 +126,4 @@ internal static class DataSubjectEndpoints
 
     private static IResult NotFederated() =>
         Results.Problem("The user does not take part in federation (they have not installed the app or been assigned).", statusCode: StatusCodes.Status404NotFound);
-
-    private static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
-        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

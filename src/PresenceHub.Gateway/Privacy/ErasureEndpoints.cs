@@ -41,7 +41,7 @@ internal static class ErasureEndpoints
 
     private static async Task<IResult> EraseSelfAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        var (organization, userId) = ConsentEndpoints.Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         var summary = await purge.EraseAsync(organization, userId, WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.Accepted(value: summary);

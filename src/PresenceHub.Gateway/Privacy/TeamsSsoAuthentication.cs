@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.Identity.Web;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -12,6 +14,9 @@ internal static class TeamsSsoAuthentication
 {
     public const string Scheme = "TeamsSso";
     public const string Policy = "TeamsUser";
+
+    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
+    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     public static IHostApplicationBuilder AddTeamsSsoAuthentication(this IHostApplicationBuilder builder)
     {
@@ -31,8 +36,12 @@ internal static class TeamsSsoAuthentication
         builder.Services.Configure<AadIssuerValidatorOptions>(o => o.HttpClientName = SubscriptionOwnerTokens.HttpClientName);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
-                .RequireClaim("http://schemas.microsoft.com/identity/claims/tenantid")
-                .RequireClaim("http://schemas.microsoft.com/identity/claims/objectidentifier"));
+                .RequireClaim(TenantClaim)
+                .RequireClaim(ObjectIdClaim));
         return builder;
     }
+
+    /// <summary>The signed-in Teams user's organization and object id, from their SSO token (<see cref="Policy"/> requires both claims).</summary>
+    public static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
+        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }
