@@ -3,7 +3,6 @@ using Microsoft.Identity.Client;
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
-using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -59,16 +58,16 @@ internal static class ConsentEndpoints
     private static async Task<IResult> AssignAsync(
         string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper, TimeProvider time)
     {
-        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+            return AdminUserRoute.Invalid();
         }
 
         var existing = (await consents.ListAsync(org, context.RequestAborted).ConfigureAwait(false))
-            .FirstOrDefault(c => string.Equals(c.UserId, user.ToString("D"), StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(c => string.Equals(c.UserId, user, StringComparison.OrdinalIgnoreCase));
         if (existing is null)
         {
-            await consents.GrantAsync(new Consent(org, user.ToString("D"), ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
+            await consents.GrantAsync(new Consent(org, user, ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
                 .ConfigureAwait(false);
             keeper.RequestPass();
         }
@@ -80,12 +79,12 @@ internal static class ConsentEndpoints
     private static async Task<IResult> UnassignAsync(
         string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+            return AdminUserRoute.Invalid();
         }
 
-        await purge.EraseAsync(org, user.ToString("D"), Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
+        await purge.EraseAsync(org, user, Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }

@@ -36,9 +36,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> GetPrivacyAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         if (!await records.IsConsentingAsync(org, user, context.RequestAborted).ConfigureAwait(false))
@@ -52,9 +52,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> PutPrivacyAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         return await ChangeAsync(context, org, user, records, controls, AdminActor).ConfigureAwait(false);
@@ -63,9 +63,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> ExportUserAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, ILogger<DataSubjectRecords> logger)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         return await ExportAsync(context, org, user, records, AdminActor, logger).ConfigureAwait(false);
@@ -117,12 +117,6 @@ internal static class DataSubjectEndpoints
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(export, Json);
     }
-
-    private static (OrganizationId Organization, string UserId)? ParseUser(string organization, string userId) =>
-        OrganizationId.TryParse(organization, out var org) && Guid.TryParse(userId, out var user) ? (org, user.ToString("D")) : null;
-
-    private static IResult InvalidUser() =>
-        Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult NotFederated() =>
         Results.Problem("The user does not take part in federation (they have not installed the app or been assigned).", statusCode: StatusCodes.Status404NotFound);
