@@ -1,4 +1,3 @@
-using Microsoft.Identity.Web;
 using PresenceHub.Gateway.Graph;
 
 namespace PresenceHub.Gateway.Connectors;
@@ -15,27 +14,7 @@ internal static class ConnectorEntraAuthentication
 
     public static IHostApplicationBuilder AddConnectorEntraAuthentication(this IHostApplicationBuilder builder)
     {
-        var graph = builder.Configuration.GetSection(GraphOptions.SectionName);
-        builder.Services.AddAuthentication()
-            .AddMicrosoftIdentityWebApi(
-                jwt =>
-                {
-                    if (graph[nameof(GraphOptions.TrustedCaCertificatePath)] is { Length: > 0 } caPath)
-                    {
-                        jwt.BackchannelHttpHandler = GraphTrust.CreateHandler(new GraphOptions { TrustedCaCertificatePath = caPath });
-                    }
-
-                    var clientId = graph[nameof(GraphOptions.ClientId)];
-                    jwt.TokenValidationParameters.ValidAudiences = [clientId, $"api://{clientId}"];
-                },
-                identity =>
-                {
-                    identity.Instance = graph[nameof(GraphOptions.AuthorityHost)] ?? "https://login.microsoftonline.com/";
-                    identity.TenantId = "organizations";
-                    identity.ClientId = graph[nameof(GraphOptions.ClientId)];
-                    identity.AllowWebApiToBeAuthorizedByACL = true;
-                },
-                Scheme);
+        builder.AddEntraBearer(Scheme, configureIdentity: identity => identity.AllowWebApiToBeAuthorizedByACL = true);
         return builder;
     }
 }

@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Identity.Client;
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
-using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -15,8 +13,6 @@ namespace PresenceHub.Gateway.Privacy;
 /// </summary>
 internal static class ConsentEndpoints
 {
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     public static IEndpointRouteBuilder MapConsentEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -31,7 +27,7 @@ internal static class ConsentEndpoints
     private static async Task<IResult> GrantAsync(
         HttpContext context, IConsentStore consents, SubscriptionOwnerTokens owners, SubscriptionKeeper keeper, TimeProvider time)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         var token = await context.GetTokenAsync(TeamsSsoAuthentication.Scheme, "access_token").ConfigureAwait(false);
         string sessionKey;
         try
@@ -53,7 +49,7 @@ internal static class ConsentEndpoints
     /// <summary>Sign-out: the user leaves federation at once (<see cref="UserPurge"/>, reason opted out).</summary>
     private static async Task<IResult> RevokeAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         await purge.EraseAsync(organization, userId, Relay.WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
@@ -62,16 +58,16 @@ internal static class ConsentEndpoints
     private static async Task<IResult> AssignAsync(
         string organization, string userId, HttpContext context, IConsentStore consents, SubscriptionKeeper keeper, TimeProvider time)
     {
-        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+            return AdminUserRoute.Invalid();
         }
 
         var existing = (await consents.ListAsync(org, context.RequestAborted).ConfigureAwait(false))
-            .FirstOrDefault(c => string.Equals(c.UserId, user.ToString("D"), StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(c => string.Equals(c.UserId, user, StringComparison.OrdinalIgnoreCase));
         if (existing is null)
         {
-            await consents.GrantAsync(new Consent(org, user.ToString("D"), ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
+            await consents.GrantAsync(new Consent(org, user, ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
                 .ConfigureAwait(false);
             keeper.RequestPass();
         }
@@ -83,17 +79,13 @@ internal static class ConsentEndpoints
     private static async Task<IResult> UnassignAsync(
         string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+            return AdminUserRoute.Invalid();
         }
 
-        await purge.EraseAsync(org, user.ToString("D"), Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
+        await purge.EraseAsync(org, user, Relay.WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.NoContent();
     }
-
-    /// <summary>The signed-in Teams user's organization and object id, from their validated SSO token.</summary>
-    internal static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
-        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

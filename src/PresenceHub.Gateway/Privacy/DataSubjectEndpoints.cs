@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
@@ -17,8 +16,6 @@ namespace PresenceHub.Gateway.Privacy;
 /// </summary>
 internal static class DataSubjectEndpoints
 {
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
     private const string AdminActor = "admin";
     private const string SelfActor = "self";
 
@@ -39,9 +36,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> GetPrivacyAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         if (!await records.IsConsentingAsync(org, user, context.RequestAborted).ConfigureAwait(false))
@@ -55,9 +52,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> PutPrivacyAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         return await ChangeAsync(context, org, user, records, controls, AdminActor).ConfigureAwait(false);
@@ -66,9 +63,9 @@ internal static class DataSubjectEndpoints
     private static async Task<IResult> ExportUserAsync(
         string organization, string userId, HttpContext context, DataSubjectRecords records, ILogger<DataSubjectRecords> logger)
     {
-        if (ParseUser(organization, userId) is not var (org, user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return InvalidUser();
+            return AdminUserRoute.Invalid();
         }
 
         return await ExportAsync(context, org, user, records, AdminActor, logger).ConfigureAwait(false);
@@ -76,19 +73,19 @@ internal static class DataSubjectEndpoints
 
     private static async Task<IResult> MeAsync(HttpContext context, DataSubjectRecords records)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return Results.Json(await records.SummaryAsync(organization, userId, context.RequestAborted).ConfigureAwait(false), Json);
     }
 
     private static Task<IResult> PutMyPrivacyAsync(HttpContext context, DataSubjectRecords records, PrivacyControls controls)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return ChangeAsync(context, organization, userId, records, controls, SelfActor);
     }
 
     private static Task<IResult> ExportMineAsync(HttpContext context, DataSubjectRecords records, ILogger<DataSubjectRecords> logger)
     {
-        var (organization, userId) = Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         return ExportAsync(context, organization, userId, records, SelfActor, logger);
     }
 
@@ -121,15 +118,6 @@ internal static class DataSubjectEndpoints
         return Results.Json(export, Json);
     }
 
-    private static (OrganizationId Organization, string UserId)? ParseUser(string organization, string userId) =>
-        OrganizationId.TryParse(organization, out var org) && Guid.TryParse(userId, out var user) ? (org, user.ToString("D")) : null;
-
-    private static IResult InvalidUser() =>
-        Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
-
     private static IResult NotFederated() =>
         Results.Problem("The user does not take part in federation (they have not installed the app or been assigned).", statusCode: StatusCodes.Status404NotFound);
-
-    private static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
-        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

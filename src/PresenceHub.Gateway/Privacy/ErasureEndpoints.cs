@@ -29,19 +29,19 @@ internal static class ErasureEndpoints
     private static async Task<IResult> EraseAsync(
         string organization, string userId, HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        if (!OrganizationId.TryParse(organization, out var org) || !Guid.TryParse(userId, out var user))
+        if (AdminUserRoute.Parse(organization, userId) is not var (org, user))
         {
-            return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
+            return AdminUserRoute.Invalid();
         }
 
-        var summary = await purge.EraseAsync(org, user.ToString("D"), WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
+        var summary = await purge.EraseAsync(org, user, WithdrawalReason.EntitlementRevoked, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.Accepted(value: summary);
     }
 
     private static async Task<IResult> EraseSelfAsync(HttpContext context, UserPurge purge, SubscriptionKeeper keeper)
     {
-        var (organization, userId) = ConsentEndpoints.Caller(context.User);
+        var (organization, userId) = TeamsSsoAuthentication.Caller(context.User);
         var summary = await purge.EraseAsync(organization, userId, WithdrawalReason.OptedOut, context.RequestAborted).ConfigureAwait(false);
         keeper.RequestPass();
         return Results.Accepted(value: summary);

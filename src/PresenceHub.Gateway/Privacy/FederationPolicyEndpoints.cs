@@ -66,48 +66,18 @@ internal static class FederationPolicyEndpoints
         return Results.Json(new { platforms = policy.Platforms, domains = policy.Domains }, Json);
     }
 
-    private static async Task<(FederationPolicy? Policy, string Error)> ReadAsync(HttpRequest request)
-    {
-        if (request.ContentLength > MaxBodyBytes)
+    private static Task<(FederationPolicy? Policy, string Error)> ReadAsync(HttpRequest request) =>
+        JsonObjectBody.ReadAsync<FederationPolicy>(request, MaxBodyBytes, ["platforms", "domains"], Expected, root =>
         {
-            return (null, "The body is too large. " + Expected);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            return (null, "The body is not JSON. " + Expected);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, Expected);
-            }
-
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name is not ("platforms" or "domains"))
-                {
-                    return (null, $"Unknown field \"{(property.Name.Length > 40 ? property.Name[..40] : property.Name)}\". " + Expected);
-                }
-            }
-
-            var (platforms, platformError) = ReadList(document.RootElement, "platforms", NormalizePlatform);
+            var (platforms, platformError) = ReadList(root, "platforms", NormalizePlatform);
             if (platformError is not null)
             {
                 return (null, platformError);
             }
 
-            var (domains, domainError) = ReadList(document.RootElement, "domains", NormalizeDomain);
+            var (domains, domainError) = ReadList(root, "domains", NormalizeDomain);
             return domainError is not null ? (null, domainError) : (new FederationPolicy(platforms, domains), "");
-        }
-    }
+        });
 
     private static (IReadOnlyList<string>? Values, string? Error) ReadList(JsonElement root, string name, Func<string, string?> normalize)
     {

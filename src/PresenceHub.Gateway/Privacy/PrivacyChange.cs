@@ -14,39 +14,14 @@ internal sealed record PrivacyChange(bool? Paused, bool? ShareOut, bool? ShowIn)
         new(Paused ?? current.Paused, ShareOut ?? current.ShareOut, ShowIn ?? current.ShowIn);
 
     /// <summary>The change, or null and what is wrong.</summary>
-    public static async Task<(PrivacyChange? Change, string Error)> ReadAsync(HttpRequest request)
+    public static Task<(PrivacyChange? Change, string Error)> ReadAsync(HttpRequest request)
     {
         const string Expected = "Expected a JSON object with any of \"paused\", \"shareOut\", \"showIn\" as true or false.";
-        if (request.ContentLength > MaxBodyBytes)
+        return JsonObjectBody.ReadAsync<PrivacyChange>(request, MaxBodyBytes, ["paused", "shareOut", "showIn"], Expected, root =>
         {
-            return (null, "The body is too large. " + Expected);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            return (null, "The body is not JSON. " + Expected);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, Expected);
-            }
-
             bool? paused = null, shareOut = null, showIn = null;
-            foreach (var property in document.RootElement.EnumerateObject())
+            foreach (var property in root.EnumerateObject())
             {
-                if (property.Name is not ("paused" or "shareOut" or "showIn"))
-                {
-                    return (null, $"Unknown field \"{Truncate(property.Name)}\". " + Expected);
-                }
-
                 if (property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
                     return (null, $"\"{property.Name}\" must be true or false.");
@@ -64,8 +39,6 @@ internal sealed record PrivacyChange(bool? Paused, bool? ShareOut, bool? ShowIn)
             return paused is null && shareOut is null && showIn is null
                 ? (null, "The body names no setting. " + Expected)
                 : (new PrivacyChange(paused, shareOut, showIn), "");
-        }
+        });
     }
-
-    private static string Truncate(string name) => name.Length <= 40 ? name : name[..40] + "…";
 }

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.Identity.Web;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -13,41 +15,33 @@ internal static class TeamsSsoAuthentication
     public const string Scheme = "TeamsSso";
     public const string Policy = "TeamsUser";
 
+    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
+    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
     public static IHostApplicationBuilder AddTeamsSsoAuthentication(this IHostApplicationBuilder builder)
     {
-        var graph = builder.Configuration.GetSection(GraphOptions.SectionName);
-        builder.Services.AddAuthentication()
-            .AddMicrosoftIdentityWebApi(
-                jwt =>
-                {
-                    jwt.SaveToken = true;
-                    if (graph[nameof(GraphOptions.TrustedCaCertificatePath)] is { Length: > 0 } caPath)
-                    {
-                        jwt.BackchannelHttpHandler = GraphTrust.CreateHandler(new GraphOptions { TrustedCaCertificatePath = caPath });
-                    }
-
-                    var clientId = graph[nameof(GraphOptions.ClientId)];
-                    // Teams issues tab SSO tokens for the application ID URI, api://{host}/{client id} by default.
-                    var teamsApp = builder.Configuration.GetSection(TeamsAppOptions.SectionName).Get<TeamsAppOptions>();
-                    var applicationIdUri = Guid.TryParse(clientId, out var id) ? teamsApp?.EffectiveApplicationIdUri(id) : null;
-                    jwt.TokenValidationParameters.ValidAudiences = applicationIdUri is null
-                        ? [clientId, $"api://{clientId}"]
-                        : [clientId, $"api://{clientId}", applicationIdUri];
-                },
-                identity =>
-                {
-                    identity.Instance = graph[nameof(GraphOptions.AuthorityHost)] ?? "https://login.microsoftonline.com/";
-                    identity.TenantId = "organizations";
-                    identity.ClientId = graph[nameof(GraphOptions.ClientId)];
-                },
-                Scheme);
+        builder.AddEntraBearer(Scheme, jwt =>
+        {
+            jwt.SaveToken = true;
+            // Teams issues tab SSO tokens for the application ID URI, api://{host}/{client id} by default.
+            var clientId = builder.Configuration.GetSection(GraphOptions.SectionName)[nameof(GraphOptions.ClientId)];
+            var teamsApp = builder.Configuration.GetSection(TeamsAppOptions.SectionName).Get<TeamsAppOptions>();
+            if (Guid.TryParse(clientId, out var id) && teamsApp?.EffectiveApplicationIdUri(id) is { } applicationIdUri)
+            {
+                jwt.TokenValidationParameters.ValidAudiences = [.. jwt.TokenValidationParameters.ValidAudiences, applicationIdUri];
+            }
+        });
         // Microsoft.Identity.Web reads the issuer template of multi-tenant tokens with this client, which trusts
         // what Graph ingest trusts.
         builder.Services.Configure<AadIssuerValidatorOptions>(o => o.HttpClientName = SubscriptionOwnerTokens.HttpClientName);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
-                .RequireClaim("http://schemas.microsoft.com/identity/claims/tenantid")
-                .RequireClaim("http://schemas.microsoft.com/identity/claims/objectidentifier"));
+                .RequireClaim(TenantClaim)
+                .RequireClaim(ObjectIdClaim));
         return builder;
     }
+
+    /// <summary>The signed-in Teams user's organization and object id, from their SSO token (<see cref="Policy"/> requires both claims).</summary>
+    public static (OrganizationId Organization, string UserId) Caller(ClaimsPrincipal user) =>
+        (OrganizationId.Parse(user.FindFirstValue(TenantClaim)), Guid.Parse(user.FindFirstValue(ObjectIdClaim)!).ToString("D"));
 }

@@ -1,8 +1,34 @@
 namespace PresenceHub.Gateway.Relay;
 
-/// <summary>The Lua scripts of <see cref="RedisPresenceRelay"/>. Each touches the keys of one organization only.</summary>
+/// <summary>
+/// The Lua scripts of <see cref="RedisPresenceRelay"/>. Each touches the keys of one organization only. The scripts
+/// that append to a stream share their fragments, composed here as constants.
+/// </summary>
 internal static class RedisRelayScripts
 {
+    /// <summary>
+    /// The stream entry's fields, shared by the appending scripts: the event kind (ARGV[5]), the trace context when
+    /// there is one (traceparent ARGV[3], tracestate ARGV[4]) and the payload, which the script sets per event
+    /// (<c>fields[4]</c>).
+    /// </summary>
+    private const string StreamFields = """
+        local fields = {'k', ARGV[5], 'd', ''}
+        if ARGV[3] ~= '' then
+          table.insert(fields, 'tp')
+          table.insert(fields, ARGV[3])
+          if ARGV[4] ~= '' then
+            table.insert(fields, 'ts')
+            table.insert(fields, ARGV[4])
+          end
+        end
+        """;
+
+    /// <summary>After appending: trims the stream to the minimum id (ARGV[2], '' for none) and wakes the feeds (ARGV[6]).</summary>
+    private const string TrimAndWake = """
+        if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
+        redis.call('SPUBLISH', ARGV[6], '')
+        """;
+
     /// <summary>
     /// Publishes updates of one organization. KEYS: stream, users set, then one last-known key per update.
     /// ARGV: maxlen, minid ('' for none), traceparent, tracestate, kind, wake channel, last-known time to live in ms
@@ -10,7 +36,7 @@ internal static class RedisRelayScripts
     /// 'd' (duplicate) or 's' (stale) per update. Versions compare byte by byte: Lua's own string comparison follows
     /// the server's collation locale.
     /// </summary>
-    public const string Publish = """
+    public const string Publish = $$"""
         local function compare(a, b)
           if a == b then return 0 end
           local n = math.min(#a, #b)
@@ -22,15 +48,7 @@ internal static class RedisRelayScripts
           end
           if #a < #b then return -1 else return 1 end
         end
-        local fields = {'k', ARGV[5], 'd', ''}
-        if ARGV[3] ~= '' then
-          table.insert(fields, 'tp')
-          table.insert(fields, ARGV[3])
-          if ARGV[4] ~= '' then
-            table.insert(fields, 'ts')
-            table.insert(fields, ARGV[4])
-          end
-        end
+        {{StreamFields}}
         local results = {}
         local accepted = 0
         local ttl = tonumber(ARGV[7])
@@ -55,8 +73,7 @@ internal static class RedisRelayScripts
           end
         end
         if accepted > 0 then
-          if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
-          redis.call('SPUBLISH', ARGV[6], '')
+          {{TrimAndWake}}
         end
         return results
         """;
@@ -65,22 +82,13 @@ internal static class RedisRelayScripts
     /// Appends events of one kind to an organization's stream, such as profile events. KEYS: stream. ARGV: maxlen,
     /// minid ('' for none), traceparent, tracestate, kind, wake channel, then one payload per event. Returns the count.
     /// </summary>
-    public const string Append = """
-        local fields = {'k', ARGV[5], 'd', ''}
-        if ARGV[3] ~= '' then
-          table.insert(fields, 'tp')
-          table.insert(fields, ARGV[3])
-          if ARGV[4] ~= '' then
-            table.insert(fields, 'ts')
-            table.insert(fields, ARGV[4])
-          end
-        end
+    public const string Append = $$"""
+        {{StreamFields}}
         for i = 7, #ARGV do
           fields[4] = ARGV[i]
           redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
         end
-        if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
-        redis.call('SPUBLISH', ARGV[6], '')
+        {{TrimAndWake}}
         return #ARGV - 6
         """;
 
@@ -92,7 +100,7 @@ internal static class RedisRelayScripts
     /// cluster they live in the script's slot. Reading the whole users set makes this O(users of the organization):
     /// withdrawals are rare. Returns the number of last-known entries deleted.
     /// </summary>
-    public const string Withdraw = """
+    public const string Withdraw = $$"""
         local withdrawn = {}
         for i = 8, #ARGV, 2 do withdrawn[ARGV[i]] = true end
         local deleted = 0
@@ -104,21 +112,12 @@ internal static class RedisRelayScripts
             deleted = deleted + 1
           end
         end
-        local fields = {'k', ARGV[5], 'd', ''}
-        if ARGV[3] ~= '' then
-          table.insert(fields, 'tp')
-          table.insert(fields, ARGV[3])
-          if ARGV[4] ~= '' then
-            table.insert(fields, 'ts')
-            table.insert(fields, ARGV[4])
-          end
-        end
+        {{StreamFields}}
         for i = 9, #ARGV, 2 do
           fields[4] = ARGV[i]
           redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
         end
-        if ARGV[2] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2]) end
-        redis.call('SPUBLISH', ARGV[6], '')
+        {{TrimAndWake}}
         return deleted
         """;
 

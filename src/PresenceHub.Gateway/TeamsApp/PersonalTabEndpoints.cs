@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Pages;
@@ -21,8 +20,6 @@ internal static class PersonalTabEndpoints
         "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://teams.cloud.microsoft "
         + "https://*.cloud.microsoft https://*.office.com https://outlook.office.com https://*.microsoft365.com";
 
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     /// <summary>Platforms a connector is known for even before any key names it.</summary>
     private static readonly Platform[] WellKnownPlatforms = [Platform.Slack, Platform.Xmpp, Platform.Matrix, Platform.Webex, Platform.Zoom, Platform.Sip];
@@ -39,8 +36,7 @@ internal static class PersonalTabEndpoints
         IUserDirectory directory, IPrivacySettingsStore privacy, ILoggerFactory loggers)
     {
         var token = context.RequestAborted;
-        var organization = OrganizationId.Parse(context.User.FindFirstValue(TenantClaim));
-        var caller = Guid.Parse(context.User.FindFirstValue(ObjectIdClaim)!).ToString("D");
+        var (organization, caller) = TeamsSsoAuthentication.Caller(context.User);
         var consented = await consents.ListAsync(organization, token).ConfigureAwait(false);
         if (!consented.Any(c => string.Equals(c.UserId, caller, StringComparison.OrdinalIgnoreCase)))
         {
