@@ -48,21 +48,10 @@ internal static class GraphWebhookEndpoints
         }
 
         var started = Stopwatch.GetTimestamp();
-        ChangeNotificationCollection? collection;
-        try
-        {
-            collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsAbandoned(ex, context))
-        {
-            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
-            return Results.Empty;
-        }
-
+        var (collection, refused) = await ReadOrRefuseAsync(context, options.Value.MaxNotificationBytes, metrics, logger, "change").ConfigureAwait(false);
         if (collection is null)
         {
-            metrics.Rejected("malformed", 1);
-            return Results.Problem("The body is not a Graph change notification collection.", statusCode: StatusCodes.Status400BadRequest);
+            return refused!;
         }
 
         NotificationBatch batch;
@@ -157,21 +146,10 @@ internal static class GraphWebhookEndpoints
             return handshake;
         }
 
-        ChangeNotificationCollection? collection;
-        try
-        {
-            collection = await ReadAsync(context, options.Value.MaxNotificationBytes).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsAbandoned(ex, context))
-        {
-            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
-            return Results.Empty;
-        }
-
+        var (collection, refused) = await ReadOrRefuseAsync(context, options.Value.MaxNotificationBytes, metrics, logger, "lifecycle").ConfigureAwait(false);
         if (collection is null)
         {
-            metrics.Rejected("malformed", 1);
-            return Results.Problem("The body is not a Graph lifecycle notification collection.", statusCode: StatusCodes.Status400BadRequest);
+            return refused!;
         }
 
         // Checked and acted on off the request path: the subscription's owner token and Graph are needed to renew.
@@ -208,6 +186,30 @@ internal static class GraphWebhookEndpoints
     private static bool IsAbandoned(Exception exception, HttpContext context) =>
         exception is ConnectionResetException
         || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
+
+    /// <summary>
+    /// Reads the POSTed collection; or, when there is none to act on, the answer: nothing for a POST Graph abandoned,
+    /// and 400 (counted as malformed) for a body that is not a notification collection.
+    /// </summary>
+    private static async Task<(ChangeNotificationCollection? Collection, IResult? Refused)> ReadOrRefuseAsync(
+        HttpContext context, int maxBytes, GraphIngestMetrics metrics, ILogger logger, string kind)
+    {
+        try
+        {
+            if (await ReadAsync(context, maxBytes).ConfigureAwait(false) is { } collection)
+            {
+                return (collection, null);
+            }
+        }
+        catch (Exception ex) when (IsAbandoned(ex, context))
+        {
+            GraphIngestLog.NotificationPostAbandoned(logger, ex.GetType().Name);
+            return (null, Results.Empty);
+        }
+
+        metrics.Rejected("malformed", 1);
+        return (null, Results.Problem($"The body is not a Graph {kind} notification collection.", statusCode: StatusCodes.Status400BadRequest));
+    }
 
     private static async Task<ChangeNotificationCollection?> ReadAsync(HttpContext context, int maxBytes)
     {
