@@ -67,9 +67,10 @@ internal static class ConsentEndpoints
             return Results.Problem("The organization and user must be Entra ids (GUIDs).", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var existing = (await consents.ListAsync(org, context.RequestAborted).ConfigureAwait(false))
-            .FirstOrDefault(c => string.Equals(c.UserId, user.ToString("D"), StringComparison.OrdinalIgnoreCase));
-        if (existing is null)
+        // One lookup of this user, not the organization's whole consent list: assigning many users one by one stays
+        // linear. A user who already consented (a signed-in owner among them) keeps their consent and session.
+        var consenting = await consents.AreConsentingAsync(org, [user.ToString("D")], context.RequestAborted).ConfigureAwait(false);
+        if (!consenting[0])
         {
             await consents.GrantAsync(new Consent(org, user.ToString("D"), ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
                 .ConfigureAwait(false);
