@@ -45,9 +45,9 @@ public sealed class SubscriptionKeeperTests : IAsyncLifetime
         var subscription = Assert.Single(PresenceSubscriptions());
         Assert.Equal(owner, subscription.CreatorId);
         Assert.Contains(assigned, subscription.Resource, StringComparison.Ordinal);
-        var consents = await _world.Gateway.Services.GetRequiredService<Privacy.IConsentStore>().ListAsync(_world.Organization, CancellationToken.None);
+        var consents = await _world.Gateway.Services.GetRequiredService<PresenceHub.Gateway.Privacy.IConsentStore>().ListAsync(_world.Organization, CancellationToken.None);
         Assert.Equal(2, consents.Count);
-        Assert.Equal(Privacy.ConsentSource.SignedIn, consents.Single(c => c.UserId == owner).Source);
+        Assert.Equal(PresenceHub.Gateway.Privacy.ConsentSource.SignedIn, consents.Single(c => c.UserId == owner).Source);
     }
 
     [Fact]
