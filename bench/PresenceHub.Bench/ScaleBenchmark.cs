@@ -52,7 +52,7 @@ internal static partial class ScaleBenchmark
         ScaleResult result;
         try
         {
-            result = await MeasureAsync(redis, counts, CancellationToken.None);
+            result = await MeasureCoreAsync(redis, counts, args.Contains("--breakdown"), CancellationToken.None);
         }
         catch (ScaleBenchmarkException ex)
         {
@@ -74,7 +74,14 @@ internal static partial class ScaleBenchmark
     /// <param name="redis">A redis-server (<c>host:port</c>) for <c>Relay:Mode=Redis</c>; null for the in-memory relay.</param>
     /// <param name="userCounts">Consented users at each measurement, ascending; the first must hold the subscription owners (2 + one per 650 of the largest).</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static async Task<ScaleResult> MeasureAsync(string? redis, IReadOnlyList<int> userCounts, CancellationToken cancellationToken)
+    public static Task<ScaleResult> MeasureAsync(string? redis, IReadOnlyList<int> userCounts, CancellationToken cancellationToken) =>
+        MeasureCoreAsync(redis, userCounts, breakdown: false, cancellationToken);
+
+    /// <param name="redis">A redis-server (<c>host:port</c>) for <c>Relay:Mode=Redis</c>; null for the in-memory relay.</param>
+    /// <param name="userCounts">Consented users at each measurement, ascending.</param>
+    /// <param name="breakdown">Also prints which of the gateway's (and simulator's) stores hold the heap at the largest count (<see cref="HeapBreakdown"/>).</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    private static async Task<ScaleResult> MeasureCoreAsync(string? redis, IReadOnlyList<int> userCounts, bool breakdown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userCounts);
         if (userCounts.Count == 0 || userCounts[0] < 1 || userCounts.Zip(userCounts.Skip(1)).Any(p => p.Second <= p.First))
@@ -97,6 +104,7 @@ internal static partial class ScaleBenchmark
             $"scale: simulator with {largest} users ({owners} with the Teams app installed, who sign in to own subscriptions), gateway on the {(redis is null ? "in-memory relay" : $"Redis relay ({redis})")}; set up in {setup.Elapsed.TotalSeconds:0.0} s"));
 
         var baseline = await world.MeasureMemoryAsync();
+        var baselineBreakdown = breakdown ? world.MeasureBreakdown() : null;
         var redisBaseline = baseline.Redis is { } r ? FormattableString.Invariant($", Redis used_memory {r / 1048576.0:0.0} MiB") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scale: baseline before anyone consented: managed heap {baseline.Heap / 1048576.0:0.0} MiB, working set {baseline.WorkingSet / 1048576.0:0.0} MiB{redisBaseline}"));
@@ -140,6 +148,11 @@ internal static partial class ScaleBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"scale: marginal heap from {previous.Users} to {count} users: {((result.ManagedBytesPerUser * count) - (previous.ManagedBytesPerUser * previous.Users)) / (count - previous.Users):0} bytes per added user"));
             }
+        }
+
+        if (breakdown)
+        {
+            world.PrintBreakdown(largest, results[^1].ManagedBytesPerUser * largest, baselineBreakdown!);
         }
 
         var creates = world.Statistics.SubscriptionWrites;
@@ -222,6 +235,13 @@ internal static partial class ScaleBenchmark
             var teamsAppId = Gateway.TeamsApp.TeamsAppPackage.DeriveAppId(Guid.Parse(clientId)).ToString("D");
             simulator.Control.AddTeamsApp(tenant, teamsAppId, "PresenceHub", teamsAppId);
             var userIds = simulator.Control.CreateUsers(tenant, users);
+            // The simulator creates a user's presence when it is first read: everyone's now, so the baseline holds it
+            // rather than the gateway's share once the gateway polls.
+            foreach (var user in userIds)
+            {
+                simulator.Control.GetPresence(user);
+            }
+
             // Only those who sign in need the app: the installation sweep checks signed-in users; assigned users join without it.
             foreach (var owner in userIds.Take(owners))
             {
@@ -319,6 +339,15 @@ internal static partial class ScaleBenchmark
                 .ToDictionary(s => s.Id, s => s.Expiration, StringComparer.Ordinal);
             var total = pending.Count;
             var watch = Stopwatch.StartNew();
+            // Nothing is due before the earliest expiry less the renewal lead and the whole jitter: go there at once,
+            // then step through the jitter window.
+            var options = _gateway.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+            var firstDue = pending.Values.Min() - options.RenewBeforeExpiry - options.RenewalJitter - RenewalStep;
+            if (firstDue > _simulator.Control.Now)
+            {
+                _simulator.Control.AdvanceClock(firstDue - _simulator.Control.Now);
+            }
+
             while (pending.Count > 0)
             {
                 var earliest = pending.Values.Min();
@@ -370,6 +399,46 @@ internal static partial class ScaleBenchmark
             }
 
             return new Memory(heap, process.WorkingSet64, redis);
+        }
+
+        /// <summary>The bytes each of the gateway's stores (and the simulator's subscriptions and presence) holds now.</summary>
+        public IReadOnlyList<(string Name, long Bytes)> MeasureBreakdown()
+        {
+            var walker = new HeapBreakdown();
+            var gateway = _gateway.Services;
+            var simulator = _simulator.Services;
+            (string Name, object Root)[] roots =
+            [
+                ("consents", gateway.GetRequiredService<Gateway.Privacy.IConsentStore>()),
+                ("relay: last-known presence and retained events", Relay),
+                ("user directory: profiles and address index", Directory),
+                ("metadata log", gateway.GetRequiredService<Gateway.MetadataLog.IMetadataLog>()),
+                ("gateway subscription records", gateway.GetRequiredService<IGraphSubscriptionStore>()),
+                ("subscription keeper (its own state)", Keeper),
+                ("profile refresh queue", gateway.GetRequiredService<ProfileRefreshQueue>()),
+                ("subscription activity", gateway.GetRequiredService<SubscriptionActivity>()),
+                ("presence versions", gateway.GetRequiredService<PresenceVersionSource>()),
+                ("simulator: subscriptions", simulator.GetRequiredService<GraphSimulator.Subscriptions.SubscriptionStore>()),
+                ("simulator: presence store", simulator.GetRequiredService<GraphSimulator.Presence.PresenceStore>()),
+            ];
+            return [.. roots.Select(r => (r.Name, walker.Measure(r.Root)))];
+        }
+
+        /// <summary>Prints the growth of each store since the baseline, per user, and the rest of the heap's growth.</summary>
+        public void PrintBreakdown(int users, double growth, IReadOnlyList<(string Name, long Bytes)> baseline)
+        {
+            var now = MeasureBreakdown();
+            var counted = 0L;
+            for (var i = 0; i < now.Count; i++)
+            {
+                var bytes = now[i].Bytes - baseline[i].Bytes;
+                counted += bytes;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"scale:   breakdown at {users} users: {now[i].Name}: +{bytes / 1048576.0:0.0} MiB, {(double)bytes / users:0} bytes per user"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scale:   breakdown at {users} users: the rest of the heap's growth (pooled buffers, caches, connections...): {(growth - counted) / users:0} bytes per user"));
         }
 
         /// <summary>Live presence subscriptions in the simulator.</summary>
