@@ -24,13 +24,18 @@ namespace PresenceHub.Bench;
 
 /// <summary>
 /// The gateway at scale, composed as in production (<c>AddPresenceHub</c>, on the Redis relay when given) against
-/// the in-process Graph simulator, whose clock it shares: the simulator's clock runs in real time and is advanced to
-/// reach renewals. Users consent in steps (10,000 then 100,000 by default): owners sign in through the Teams SSO
-/// endpoint, everyone else is assigned through the admin API. After each step, once the keeper has subscribed every
-/// consented user, the reconciliation poll has stored their last-known presence and their profiles are stored, the
-/// managed heap is measured against a baseline taken before anyone consented. Then the clock is advanced through
-/// the renewal window in 30 s steps until every subscription was renewed; the simulator records every subscription
-/// write, the most in any 20 s of its clock, and the 429s it answered.
+/// the in-process Graph simulator, whose clock it shares: the simulator's clock runs in real time (as the gateway's
+/// call limiter does) and is advanced to reach renewals. Users consent in steps (10,000 then 100,000 by default):
+/// owners (one per 650 users of the largest count, and two more: Graph allows one presence subscription per user and
+/// app) sign in through the Teams SSO endpoint, everyone else is assigned through the admin API over HTTP, 16
+/// requests in flight. After each step, once the keeper has subscribed every consented user, the reconciliation poll
+/// has stored their last-known presence and their profiles are stored, the managed heap is measured against a
+/// baseline taken before anyone consented (with every user, and their presence, in the simulator). The simulator
+/// runs in the same process, so its per-subscription state counts as the gateway's (conservative). Then the clock
+/// jumps to the first renewal due and is advanced through the renewal window in 30 s steps, a keeper pass after each,
+/// until every subscription was renewed under its id; the simulator records every subscription write, the most in
+/// any 20 s of its clock, and the 429s it answered. The scheduled poll of everyone is set to once an hour so it does
+/// not repeat while the clock is advanced.
 /// </summary>
 internal static partial class ScaleBenchmark
 {
@@ -58,6 +63,11 @@ internal static partial class ScaleBenchmark
         {
             Console.Error.WriteLine($"scale benchmark failed: {ex.Message}");
             return 1;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"scale: {ex.Message}");
+            return 2;
         }
 
         var largest = result.Counts[^1];
@@ -404,6 +414,9 @@ internal static partial class ScaleBenchmark
         /// <summary>The bytes each of the gateway's stores (and the simulator's subscriptions and presence) holds now.</summary>
         public IReadOnlyList<(string Name, long Bytes)> MeasureBreakdown()
         {
+            var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scale:   large-object heap {info.GenerationInfo[3].SizeAfterBytes / 1048576.0:0.0} MiB, pinned-object heap {info.GenerationInfo[4].SizeAfterBytes / 1048576.0:0.0} MiB"));
             var walker = new HeapBreakdown();
             var gateway = _gateway.Services;
             var simulator = _simulator.Services;
@@ -437,8 +450,10 @@ internal static partial class ScaleBenchmark
                     $"scale:   breakdown at {users} users: {now[i].Name}: +{bytes / 1048576.0:0.0} MiB, {(double)bytes / users:0} bytes per user"));
             }
 
+            var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"scale:   breakdown at {users} users: the rest of the heap's growth (pooled buffers, caches, connections...): {(growth - counted) / users:0} bytes per user"));
+                $"scale:   breakdown at {users} users: the rest of the heap's growth (pooled buffers, caches, connections...): {(growth - counted) / users:0} bytes per user; " +
+                $"large-object heap {info.GenerationInfo[3].SizeAfterBytes / 1048576.0:0.0} MiB, pinned-object heap {info.GenerationInfo[4].SizeAfterBytes / 1048576.0:0.0} MiB now"));
         }
 
         /// <summary>Live presence subscriptions in the simulator.</summary>
