@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "relay" => await RelayBenchmark.RunAsync(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "fanout" => await FanoutBenchmark.RunAsync(args[1..]),
+    "scale" => await ScaleBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("usage: PresenceHub.Bench relay --redis <host:port> --raw-xadd <entries/s> [--seconds <n>]");
     Console.Error.WriteLine("       PresenceHub.Bench ingest [--seconds <n>]");
     Console.Error.WriteLine("       PresenceHub.Bench fanout [--events <n>] [--seconds <n>]");
+    Console.Error.WriteLine("       PresenceHub.Bench scale [--redis <host:port>] [--users <n>,<n>...]");
     return 2;
 }

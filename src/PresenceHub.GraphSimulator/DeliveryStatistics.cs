@@ -45,6 +45,18 @@ public sealed record DeliveryStatistics
     /// <summary>Graph (<c>/v1.0</c>) calls received.</summary>
     public long GraphCalls { get; init; }
 
-    /// <summary>Graph calls answered 429.</summary>
+    /// <summary>Graph calls answered 429 (the every-Nth-call knob and Graph's own limits).</summary>
     public long ThrottledCalls { get; init; }
+
+    /// <summary>Subscription writes received (<c>POST</c>, <c>PATCH</c> and <c>DELETE</c> on <c>/subscriptions</c>), throttled ones included.</summary>
+    public long SubscriptionWrites { get; init; }
+
+    /// <summary>Subscription writes answered 429 by Graph's limit of 1,000 per 20 s per app per tenant (or 2,000 per tenant).</summary>
+    public long SubscriptionWritesThrottled { get; init; }
+
+    /// <summary>
+    /// The most subscription writes one app made in one tenant within any 20 s of the simulator clock (writes Graph
+    /// accepted; at most 1,000, beyond which it answers 429).
+    /// </summary>
+    public long PeakSubscriptionWritesPer20Seconds { get; init; }
 }

@@ -55,8 +55,9 @@ internal sealed class ProfileRefresher(
     /// <summary>Refreshes the profiles of some users of one organization.</summary>
     public async Task RefreshAsync(OrganizationId organization, IReadOnlyList<(string UserId, bool Deleted)> users, CancellationToken cancellationToken)
     {
-        var consenting = (await consents.ListAsync(organization, cancellationToken).ConfigureAwait(false))
-            .Select(c => c.UserId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // One lookup of just these users (a pipelined HMGET in Redis), not the organization's whole consent list: a
+        // refresh of everyone then costs one pass over the consents, not one per batch.
+        var consenting = await consents.AreConsentingAsync(organization, [.. users.Select(u => u.UserId)], cancellationToken).ConfigureAwait(false);
         var stored = await directory.GetManyAsync(organization, users.Select(u => u.UserId).ToList(), cancellationToken).ConfigureAwait(false);
         var fetched = new Fetched[users.Count];
         var client = clients.For(organization);
@@ -64,7 +65,7 @@ internal sealed class ProfileRefresher(
             async (i, ct) =>
             {
                 var (userId, deleted) = users[i];
-                fetched[i] = !consenting.Contains(userId) ? new Fetched(FetchOutcome.NotConsenting, null)
+                fetched[i] = !consenting[i] ? new Fetched(FetchOutcome.NotConsenting, null)
                     : deleted ? new Fetched(FetchOutcome.Gone, null)
                     : await FetchAsync(client, organization, userId, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);

@@ -63,9 +63,10 @@ internal static class ConsentEndpoints
             return AdminUserRoute.Invalid();
         }
 
-        var existing = (await consents.ListAsync(org, context.RequestAborted).ConfigureAwait(false))
-            .FirstOrDefault(c => string.Equals(c.UserId, user, StringComparison.OrdinalIgnoreCase));
-        if (existing is null)
+        // One lookup of this user, not the organization's whole consent list: assigning many users one by one stays
+        // linear. A user who already consented (a signed-in owner among them) keeps their consent and session.
+        var consenting = await consents.AreConsentingAsync(org, [user], context.RequestAborted).ConfigureAwait(false);
+        if (!consenting[0])
         {
             await consents.GrantAsync(new Consent(org, user, ConsentSource.AdminAssigned, time.GetUtcNow()), context.RequestAborted)
                 .ConfigureAwait(false);

@@ -18,6 +18,9 @@ internal sealed class SimulatorCounters
     private long _handshakes;
     private long _graphCalls;
     private long _throttled;
+    private long _subscriptionWrites;
+    private long _subscriptionWritesThrottled;
+    private long _peakSubscriptionWrites;
 
     public void PostSucceeded(int items, int lifecycleItems)
     {
@@ -50,6 +53,32 @@ internal sealed class SimulatorCounters
 
     public void Throttled() => Interlocked.Increment(ref _throttled);
 
+    /// <summary>
+    /// A subscription write (create, update, delete) arrived; <paramref name="inWindow"/> is how many writes its app and
+    /// tenant made in the 20 s ending now, this one included when it was allowed.
+    /// </summary>
+    public void SubscriptionWrite(bool throttled, int inWindow)
+    {
+        Interlocked.Increment(ref _subscriptionWrites);
+        if (throttled)
+        {
+            Interlocked.Increment(ref _subscriptionWritesThrottled);
+            Throttled();
+        }
+
+        var peak = Interlocked.Read(ref _peakSubscriptionWrites);
+        while (inWindow > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakSubscriptionWrites, inWindow, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
     public DeliveryStatistics Snapshot() => new()
     {
         SuccessfulPosts = Interlocked.Read(ref _successfulPosts),
@@ -67,5 +96,8 @@ internal sealed class SimulatorCounters
         Handshakes = Interlocked.Read(ref _handshakes),
         GraphCalls = Interlocked.Read(ref _graphCalls),
         ThrottledCalls = Interlocked.Read(ref _throttled),
+        SubscriptionWrites = Interlocked.Read(ref _subscriptionWrites),
+        SubscriptionWritesThrottled = Interlocked.Read(ref _subscriptionWritesThrottled),
+        PeakSubscriptionWritesPer20Seconds = Interlocked.Read(ref _peakSubscriptionWrites),
     };
 }

@@ -9,7 +9,13 @@ internal sealed class SlidingWindowThrottle(SimulatorClock clock, int limit, Tim
     private readonly Dictionary<string, Queue<DateTimeOffset>> _calls = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Records a call; returns null when allowed, else how long until the next call would be.</summary>
-    public TimeSpan? TryAcquire(string key)
+    public TimeSpan? TryAcquire(string key) => TryAcquire(key, out _);
+
+    /// <summary>
+    /// Records a call; returns null when allowed, else how long until the next call would be. <paramref name="inWindow"/>
+    /// is how many of the key's calls the window holds afterwards (this one included when allowed).
+    /// </summary>
+    public TimeSpan? TryAcquire(string key, out int inWindow)
     {
         var now = clock.GetUtcNow();
         lock (_gate)
@@ -27,10 +33,12 @@ internal sealed class SlidingWindowThrottle(SimulatorClock clock, int limit, Tim
 
             if (calls.Count >= limit)
             {
+                inWindow = calls.Count;
                 return calls.Peek() + window - now;
             }
 
             calls.Enqueue(now);
+            inWindow = calls.Count;
             return null;
         }
     }

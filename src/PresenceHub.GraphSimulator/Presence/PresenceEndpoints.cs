@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml;
+using PresenceHub.GraphSimulator.Control;
 using PresenceHub.GraphSimulator.Directory;
 using PresenceHub.GraphSimulator.Graph;
 using PresenceHub.GraphSimulator.Timing;
@@ -13,7 +14,8 @@ internal sealed class PresenceEndpoints(
     SimulatorDirectory directory,
     GraphErrors errors,
     SimulatorClock clock,
-    GraphSimulatorOptions options)
+    GraphSimulatorOptions options,
+    SimulatorCounters counters)
 {
     public const int MaxIds = 650;
     private readonly SlidingWindowThrottle _readThrottle = new(clock, options.PresenceReadLimitPer30Seconds, TimeSpan.FromSeconds(30));
@@ -58,6 +60,7 @@ internal sealed class PresenceEndpoints(
 
         if (_readThrottle.TryAcquire($"{caller.TenantId}|{caller.AppId}") is { } retryAfter)
         {
+            counters.Throttled();
             return errors.TooManyRequests(context, retryAfter);
         }
 

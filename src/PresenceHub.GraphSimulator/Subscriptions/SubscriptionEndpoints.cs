@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using PresenceHub.GraphSimulator.Control;
 using PresenceHub.GraphSimulator.Graph;
 using PresenceHub.GraphSimulator.Notifications;
 using PresenceHub.GraphSimulator.Timing;
@@ -16,7 +17,8 @@ internal sealed class SubscriptionEndpoints(
     ValidationHandshake handshake,
     LifecycleNotifier lifecycle,
     GraphErrors errors,
-    SimulatorClock clock)
+    SimulatorClock clock,
+    SimulatorCounters counters)
 {
     public const int MaxClientStateLength = 128;
     public const int MaxCertificateIdLength = 128;
@@ -306,7 +308,9 @@ internal sealed class SubscriptionEndpoints(
             return null;
         }
 
-        var retryAfter = _tenantWriteThrottle.TryAcquire(caller.TenantId) ?? _writeThrottle.TryAcquire($"{caller.TenantId}|{caller.AppId}");
+        var inWindow = 0;
+        var retryAfter = _tenantWriteThrottle.TryAcquire(caller.TenantId) ?? _writeThrottle.TryAcquire($"{caller.TenantId}|{caller.AppId}", out inWindow);
+        counters.SubscriptionWrite(retryAfter is not null, inWindow);
         return retryAfter is { } wait ? errors.TooManyRequests(context, wait) : null;
     }
 

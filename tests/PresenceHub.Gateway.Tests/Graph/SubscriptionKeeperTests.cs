@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Presence;
 
 namespace PresenceHub.Gateway.Tests.Graph;
@@ -27,6 +28,26 @@ public sealed class SubscriptionKeeperTests : IAsyncLifetime
         _world.Control.SetUserPresence(assigned, "Busy", "InAMeeting");
         await Eventually.UntilAsync(async () => (await _world.LastKnownAsync(assigned))?.State.Category == PresenceCategory.InAMeeting);
         Assert.Null(await _world.LastKnownAsync(bystander));
+    }
+
+    [Fact]
+    public async Task AdminAssigningUsersWhoAlreadyConsented_KeepsTheSignedInOwnersSession()
+    {
+        var (owner, assigned) = (_world.UserIds[0], _world.UserIds[1]);
+        await _world.SignInAsync(owner);
+        await _world.AssignAsync(assigned);
+        // Assigned again, both: the owner stays signed in (an assignment would replace their session) and nothing doubles.
+        await _world.AssignAsync(owner);
+        await _world.AssignAsync(assigned);
+
+        await _world.Keeper.RunPassAsync(CancellationToken.None);
+
+        var subscription = Assert.Single(PresenceSubscriptions());
+        Assert.Equal(owner, subscription.CreatorId);
+        Assert.Contains(assigned, subscription.Resource, StringComparison.Ordinal);
+        var consents = await _world.Gateway.Services.GetRequiredService<PresenceHub.Gateway.Privacy.IConsentStore>().ListAsync(_world.Organization, CancellationToken.None);
+        Assert.Equal(2, consents.Count);
+        Assert.Equal(PresenceHub.Gateway.Privacy.ConsentSource.SignedIn, consents.Single(c => c.UserId == owner).Source);
     }
 
     [Fact]

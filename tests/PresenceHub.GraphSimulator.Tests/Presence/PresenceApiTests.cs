@@ -124,6 +124,7 @@ public sealed class PresenceApiTests : IAsyncLifetime
         await SubscriptionRulesTests.AssertGraphError(throttled, HttpStatusCode.TooManyRequests, "TooManyRequests", "Too many");
         var retryAfter = int.Parse(throttled.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 30);
+        Assert.Equal(1, _world.Control.Statistics.ThrottledCalls);
 
         // Another app of the tenant has its own budget; the same app gets one back once the window slides.
         using var otherApp = await GetMany([_world.UserIds[0]], _world.Control.MintUserGraphToken(_world.TenantId, _world.UserIds[0], _world.OtherClientId, "Presence.Read.All"));
