@@ -74,7 +74,7 @@ internal static class FanoutBenchmark
         return 0;
     }
 
-    private static async Task<double> MeasureBaselineAsync(OrganizationId organization, string[] users, int events)
+    internal static async Task<double> MeasureBaselineAsync(OrganizationId organization, string[] users, int events)
     {
         // The same events the gateway writes, built by the gateway's own mapper, in batches of the gateway's default size.
         var batchSize = new ConnectorOptions().MaxBatchSize;

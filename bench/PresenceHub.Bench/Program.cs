@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "fanout" => await FanoutBenchmark.RunAsync(args[1..]),
     "scale" => await ScaleBenchmark.RunAsync(args[1..]),
+    "e2e" => await E2eBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +17,6 @@ static int Usage()
     Console.Error.WriteLine("       PresenceHub.Bench ingest [--seconds <n>]");
     Console.Error.WriteLine("       PresenceHub.Bench fanout [--events <n>] [--seconds <n>]");
     Console.Error.WriteLine("       PresenceHub.Bench scale [--redis <host:port>] [--users <n>,<n>...]");
+    Console.Error.WriteLine("       PresenceHub.Bench e2e [--redis <host:port>] [--raw-xadd <entries/s>] [--redis-pid <pid>] [--seconds <n>] [--paced-seconds <n>] [--in-flight <n>] [--scale-users <n>,<n>|none] [--report <dir>]");
     return 2;
 }
