@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -20,8 +22,6 @@ internal static class GraphWebhookEndpoints
 {
     public const string NotificationsPath = "/graph/notifications";
     public const string LifecyclePath = "/graph/lifecycle";
-
-    private static readonly JsonParseNodeFactory ParseNodes = new();
 
     public static IEndpointRouteBuilder MapGraphWebhooks(this IEndpointRouteBuilder endpoints)
     {
@@ -211,6 +211,11 @@ internal static class GraphWebhookEndpoints
         return (null, Results.Problem($"The body is not a Graph {kind} notification collection.", statusCode: StatusCodes.Status400BadRequest));
     }
 
+    /// <summary>
+    /// Reads the body into a pooled buffer (a batch is tens of KiB: a growing MemoryStream would put one large-object
+    /// allocation per POST on the heap) and deserializes it with Kiota from a document disposed right after, so its
+    /// pooled buffers go back to the pool.
+    /// </summary>
     private static async Task<ChangeNotificationCollection?> ReadAsync(HttpContext context, int maxBytes)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -223,24 +228,50 @@ internal static class GraphWebhookEndpoints
             return null;
         }
 
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(context.Request.ContentLength ?? 0, 4096, maxBytes + 1L));
         try
         {
-            using var body = new MemoryStream();
-            // No cancellation token: an aborted request ends this read itself, and cancelling it instead would leave
-            // the body reader mid-read for Kestrel's draining.
-            await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
-            if (body.Length > maxBytes)
+            var length = 0;
+            while (true)
             {
-                return null;
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxBytes + 1L));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                // No cancellation token: an aborted request ends this read itself, and cancelling it instead would leave
+                // the body reader mid-read for Kestrel's draining.
+                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(length)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
             }
 
-            body.Position = 0;
-            var root = await ParseNodes.GetRootParseNodeAsync("application/json", body, context.RequestAborted).ConfigureAwait(false);
-            return root.GetObjectValue(ChangeNotificationCollection.CreateFromDiscriminatorValue);
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+            return new JsonParseNode(document.RootElement).GetObjectValue(ChangeNotificationCollection.CreateFromDiscriminatorValue);
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or BadHttpRequestException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or BadHttpRequestException)
         {
             return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
