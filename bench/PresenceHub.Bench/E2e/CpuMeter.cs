@@ -4,13 +4,14 @@ using System.Globalization;
 namespace PresenceHub.Bench.E2e;
 
 /// <summary>
-/// CPU time spent since it was created, per event: this process (driver, simulator, gateway, connector) and, when its
+/// CPU time spent since it was created, per event, and the garbage collections in that time: this process (driver, simulator, gateway, connector) and, when its
 /// pid is known, redis-server (read from /proc, in clock ticks of 10 ms).
 /// </summary>
 internal sealed class CpuMeter(int? redisPid)
 {
     private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly TimeSpan? _redis = RedisCpu(redisPid);
+    private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     public CpuSample Sample(long events)
     {
@@ -18,7 +19,8 @@ internal sealed class CpuMeter(int? redisPid)
         var redis = RedisCpu(redisPid) - _redis;
         return new CpuSample(
             events == 0 ? double.NaN : process.TotalMicroseconds / events,
-            redis is { } r && events > 0 ? r.TotalMicroseconds / events : null);
+            redis is { } r && events > 0 ? r.TotalMicroseconds / events : null,
+            GC.CollectionCount(0) - _collections[0], GC.CollectionCount(1) - _collections[1], GC.CollectionCount(2) - _collections[2]);
     }
 
     private static TimeSpan? RedisCpu(int? pid)

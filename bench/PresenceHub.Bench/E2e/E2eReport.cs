@@ -254,7 +254,7 @@ internal sealed class E2eReport
                     $"; end to end p50 {EndToEndP(0.5):0.00} ms, p99 {EndToEndP(0.99):0.00} ms, p99.9 {EndToEndP(0.999):0.00} ms, max {EndToEndP(1):0.00} ms ({EndToEnd.Length} events)");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"; CPU {Cpu.ProcessMicros:0.0} µs/event in this process");
+            text.Append(CultureInfo.InvariantCulture, $"; CPU {Cpu.ProcessMicros:0.0} µs/event in this process (GCs {Cpu.Gen0}/{Cpu.Gen1}/{Cpu.Gen2})");
             if (Cpu.RedisMicros is { } redis)
             {
                 text.Append(CultureInfo.InvariantCulture, $", {redis:0.0} µs/event in redis-server");
