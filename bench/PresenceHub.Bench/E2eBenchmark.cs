@@ -70,7 +70,7 @@ internal static class E2eBenchmark
             await WaitAsync(() => connector.Status == ConnectionStatus.Connected, TimeSpan.FromSeconds(30), "the connector to connect");
 
             world.Decryption.Plain = true;
-            await driver.SaturateAsync(http, TimeSpan.FromSeconds(2), inFlight);
+            await driver.SaturateAsync(http, TimeSpan.FromSeconds(5), inFlight);
             await WaitAsync(() => driver.CaughtUp(recorder.Handled), TimeSpan.FromMinutes(2), "the connector to catch up after the warm-up");
 
             var cpu = new CpuMeter(redisPid);
