@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -39,8 +38,6 @@ namespace PresenceHub.Bench;
 /// </summary>
 internal static partial class ScaleBenchmark
 {
-    private const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
-    private const string Secret = "bench";
 
     /// <summary>How far the clock moves between keeper passes while subscriptions are renewed; well under the keeper's jitter.</summary>
     private static readonly TimeSpan RenewalStep = TimeSpan.FromSeconds(30);
@@ -234,16 +231,7 @@ internal static partial class ScaleBenchmark
             // to reach renewals. Tokens outlive the run: MSAL judges expiry by the real clock.
             var simulator = await GraphSimulator.GraphSimulator.StartAsync(
                 new GraphSimulatorOptions { FreezeClock = false, AccessTokenLifetime = TimeSpan.FromDays(1) }, logging => logging.ClearProviders());
-            var tenant = simulator.Control.AddTenant(new SimulatedTenant { Domain = "scale.onmicrosoft.com" });
-            var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
-            foreach (var permission in new[] { "Presence.Read.All", "Presence.ReadWrite.All", "User.Read.All", "TeamsAppInstallation.ReadForUser.All" })
-            {
-                app.ApplicationPermissions.Add(permission);
-            }
-
-            var clientId = simulator.Control.AddApp(tenant, app);
-            var teamsAppId = Gateway.TeamsApp.TeamsAppPackage.DeriveAppId(Guid.Parse(clientId)).ToString("D");
-            simulator.Control.AddTeamsApp(tenant, teamsAppId, "PresenceHub", teamsAppId);
+            var (tenant, clientId, teamsAppId) = BenchGraph.AddTenant(simulator, "scale.onmicrosoft.com");
             var userIds = simulator.Control.CreateUsers(tenant, users);
             // The simulator creates a user's presence when it is first read: everyone's now, so the baseline holds it
             // rather than the gateway's share once the gateway polls.
@@ -259,12 +247,10 @@ internal static partial class ScaleBenchmark
             }
 
             var directory = System.IO.Directory.CreateTempSubdirectory("presencehub-scale-").FullName;
-            using var rsa = RSA.Create(2048);
-            var certificate = new CertificateRequest("CN=PresenceHub notifications", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-                .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var certificate = BenchGraph.CreateEncryptionCertificate();
             var redisConnection = redis is null ? null : await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
             var world = new ScaleWorld(simulator, directory, certificate, redisConnection, clientId, OrganizationId.Parse(tenant), userIds, owners);
-            await world.StartGatewayAsync(redis, rsa);
+            await world.StartGatewayAsync(redis);
             return world;
         }
 
@@ -283,7 +269,7 @@ internal static partial class ScaleBenchmark
             await Parallel.ForEachAsync(_users.Skip(from).Take(to - from), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (user, ct) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Put, $"admin/organizations/{_organization}/consents/{user}");
-                request.Headers.Add("X-Admin-Key", AdminKey);
+                request.Headers.Add("X-Admin-Key", BenchGraph.AdminKey);
                 using var response = await _http.SendAsync(request, ct);
                 Ensure(response.IsSuccessStatusCode, $"assigning user {user} failed: {(int)response.StatusCode}");
             });
@@ -488,37 +474,19 @@ internal static partial class ScaleBenchmark
             return missing;
         }
 
-        private async Task StartGatewayAsync(string? redis, RSA key)
+        private async Task StartGatewayAsync(string? redis)
         {
-            var caPath = Path.Combine(_directory, "simulator-ca.pem");
-            await File.WriteAllTextAsync(caPath, _simulator.CertificateAuthorityPem);
-            var certificatePath = Path.Combine(_directory, "encryption.pem");
-            await File.WriteAllTextAsync(certificatePath, _certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem());
-
-            var port = FreePort();
+            var port = BenchGraph.FreePort();
             var address = new Uri($"http://127.0.0.1:{port}/");
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Error);
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
             // The gateway reads the simulator's clock, so advancing it brings renewals due.
             builder.Services.AddSingleton(_simulator.Clock);
-            var settings = new Dictionary<string, string?>
-            {
-                ["Graph:ClientId"] = _clientId,
-                ["Graph:ClientSecret"] = Secret,
-                ["Graph:AuthorityHost"] = _simulator.AuthorityHost.ToString(),
-                ["Graph:BaseUrl"] = _simulator.GraphBaseUrl,
-                ["Graph:ValidationTokenMetadataUrl"] = _simulator.WellKnownUri().ToString(),
-                ["Graph:TrustedCaCertificatePath"] = caPath,
-                ["Graph:EncryptionCertificates:0:Id"] = "current",
-                ["Graph:EncryptionCertificates:0:Path"] = certificatePath,
-                ["Graph:NotificationUrl"] = new Uri(address, GraphWebhookEndpoints.NotificationsPath).ToString(),
-                ["Graph:LifecycleNotificationUrl"] = new Uri(address, GraphWebhookEndpoints.LifecyclePath).ToString(),
-                // The scheduled poll of everyone (every 5 min by default) would repeat a dozen times while the clock is
-                // advanced through the renewal window; polls are not subscription calls, and the poll after each gap stays.
-                ["Graph:ReconcileInterval"] = "01:00:00",
-                ["Admin:Key"] = AdminKey,
-            };
+            var settings = await BenchGraph.GatewaySettingsAsync(_simulator, _clientId, _certificate, "current", _directory, address);
+            // The scheduled poll of everyone (every 5 min by default) would repeat a dozen times while the clock is
+            // advanced through the renewal window; polls are not subscription calls, and the poll after each gap stays.
+            settings["Graph:ReconcileInterval"] = "01:00:00";
             if (redis is not null)
             {
                 settings["Relay:Mode"] = "Redis";
@@ -540,13 +508,6 @@ internal static partial class ScaleBenchmark
             {
                 throw new ScaleBenchmarkException(message);
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

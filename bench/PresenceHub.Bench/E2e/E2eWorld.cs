@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,7 +10,6 @@ using PresenceHub.Gateway;
 using PresenceHub.Gateway.Connectors;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
-using PresenceHub.Gateway.TeamsApp;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.GraphSimulator;
 using PresenceHub.GraphSimulator.Identity;
@@ -31,8 +28,6 @@ namespace PresenceHub.Bench.E2e;
 internal sealed class E2eWorld : IAsyncDisposable
 {
     public const string CertificateId = "e2e";
-    private const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
-    private const string Secret = "bench";
 
     private readonly string _directory;
 
@@ -86,50 +81,23 @@ internal sealed class E2eWorld : IAsyncDisposable
     private async Task SetUpAsync(string? redis, int users, string keyPrefix)
     {
         var control = Simulator.Control;
-        var tenant = control.AddTenant(new SimulatedTenant { Domain = "e2e.onmicrosoft.com" });
-        var app = new SimulatedApp { DisplayName = "PresenceHub", ClientSecret = Secret };
-        foreach (var permission in new[] { "Presence.Read.All", "Presence.ReadWrite.All", "User.Read.All", "TeamsAppInstallation.ReadForUser.All" })
-        {
-            app.ApplicationPermissions.Add(permission);
-        }
-
-        var clientId = control.AddApp(tenant, app);
+        var (tenant, clientId, teamsAppId) = BenchGraph.AddTenant(Simulator, "e2e.onmicrosoft.com");
         Organization = OrganizationId.Parse(tenant);
         UserIds = control.CreateUsers(tenant, users);
-        var teamsAppId = TeamsAppPackage.DeriveAppId(Guid.Parse(clientId)).ToString("D");
-        control.AddTeamsApp(tenant, teamsAppId, "PresenceHub", teamsAppId);
         ValidationToken = Simulator.Services.GetRequiredService<TokenIssuer>().ValidationToken(tenant, clientId);
 
-        var caPath = Path.Combine(_directory, "simulator-ca.pem");
-        await File.WriteAllTextAsync(caPath, Simulator.CertificateAuthorityPem);
-        Certificate = CreateCertificate();
-        var certificatePath = Path.Combine(_directory, "encryption.pem");
-        await File.WriteAllTextAsync(certificatePath, Certificate.ExportCertificatePem() + "\n" + Certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
-
-        var (webhookPort, connectorPort) = (FreePort(), FreePort());
+        Certificate = BenchGraph.CreateEncryptionCertificate();
+        var (webhookPort, connectorPort) = (BenchGraph.FreePort(), BenchGraph.FreePort());
         WebhookAddress = new Uri($"http://127.0.0.1:{webhookPort}/");
         ConnectorAddress = new Uri($"http://127.0.0.1:{connectorPort}/");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Graph:ClientId"] = clientId,
-            ["Graph:ClientSecret"] = Secret,
-            ["Graph:AuthorityHost"] = Simulator.AuthorityHost.ToString(),
-            ["Graph:BaseUrl"] = Simulator.GraphBaseUrl,
-            ["Graph:ValidationTokenMetadataUrl"] = Simulator.WellKnownUri().ToString(),
-            ["Graph:TrustedCaCertificatePath"] = caPath,
-            ["Graph:EncryptionCertificates:0:Id"] = CertificateId,
-            ["Graph:EncryptionCertificates:0:Path"] = certificatePath,
-            ["Graph:NotificationUrl"] = new Uri(WebhookAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
-            ["Graph:LifecycleNotificationUrl"] = new Uri(WebhookAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
-            ["Graph:KeeperInterval"] = "00:00:01",
-            // The benchmark's driver is the only source of change; a poll mid-run would only add reads.
-            ["Graph:ReconcileInterval"] = "01:00:00",
-            ["Admin:Key"] = AdminKey,
-            ["Relay:KeyPrefix"] = keyPrefix,
-            // Every event must reach the connector, as in the gRPC baseline: no lag-bound coalescing within the run.
-            ["Relay:LagBound"] = "50000000",
-            ["Relay:RetentionMaxLength"] = "100000000",
-        };
+        var settings = await BenchGraph.GatewaySettingsAsync(Simulator, clientId, Certificate, CertificateId, _directory, WebhookAddress);
+        settings["Graph:KeeperInterval"] = "00:00:01";
+        // The benchmark's driver is the only source of change; a poll mid-run would only add reads.
+        settings["Graph:ReconcileInterval"] = "01:00:00";
+        settings["Relay:KeyPrefix"] = keyPrefix;
+        // Every event must reach the connector, as in the gRPC baseline: no lag-bound coalescing within the run.
+        settings["Relay:LagBound"] = "50000000";
+        settings["Relay:RetentionMaxLength"] = "100000000";
         if (redis is not null)
         {
             settings["Relay:Mode"] = "Redis";
@@ -173,7 +141,7 @@ internal sealed class E2eWorld : IAsyncDisposable
             }
             else
             {
-                request.Headers.Add("X-Admin-Key", AdminKey);
+                request.Headers.Add("X-Admin-Key", BenchGraph.AdminKey);
             }
 
             using var response = await http.SendAsync(request, ct);
@@ -226,18 +194,5 @@ internal sealed class E2eWorld : IAsyncDisposable
         }
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=PresenceHub e2e notifications", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
-    }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
