@@ -45,7 +45,9 @@ public sealed class WriteBackTests
         var user = world.UserIds[0];
         await world.SubmitAsync(world.Update(user, PresenceState.ForCategory(PresenceCategory.DoNotDisturb), 1));
         await world.UntilTeamsShowsAsync(user, "DoNotDisturb", "Presenting");
-        var firstExpiry = (await Eventually.UntilAsync(() => world.SessionAsync(user)))!.ExpiresAt!.Value;
+        // The entry is written before Graph answers and gets its expiry after: wait for the expiry, not just the entry.
+        var firstExpiry = (await Eventually.UntilAsync(async () => await world.SessionAsync(user) is { ExpiresAt: not null } entry ? entry : null,
+            because: "the session's expiry")).ExpiresAt!.Value;
         Assert.Equal(world.Control.Now + Defaults.SessionLifetime, firstExpiry);
 
         // Each step passes the refresh point; three steps pass the first session's expiry by far.
