@@ -188,8 +188,12 @@ public sealed class ConnectorClientTests
         var user = FakeUser.Create("barbara");
         var first = hub.PushPresence(user, PresenceState.ForCategory(PresenceCategory.Busy));
         await hub.WaitUntilAsync(h => h.AcknowledgedCursor == "fake-1", Deadline);
+        // Armed before the push (the client may handle the event as soon as the hub has it): the hub numbers its events
+        // {prefix}-{n}, so the next one's id follows the first's.
+        var next = first[..(first.LastIndexOf('-') + 1)] + "2";
+        handler.FailOnceOn(next);
         var failing = hub.PushPresence(user, PresenceState.ForCategory(PresenceCategory.Away));
-        handler.FailOnceOn(failing);
+        Assert.Equal(next, failing);
         var third = hub.PushPresence(user, PresenceState.ForCategory(PresenceCategory.Available));
 
         await hub.WaitUntilAsync(h => h.AcknowledgedCursor == "fake-3", Deadline);
