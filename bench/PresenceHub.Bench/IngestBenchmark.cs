@@ -13,18 +13,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Graph;
-using ChangeNotificationEncryptedContent = Microsoft.Graph.Models.ChangeNotificationEncryptedContent;
-using Microsoft.Kiota.Serialization.Json;
 using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Graph.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.GraphSimulator.Identity;
+using PresenceHub.Bench.E2e;
 using PresenceHub.GraphSimulator.Notifications;
 using PresenceHub.Presence;
-using GraphPresence = Microsoft.Graph.Models.Presence;
 
 namespace PresenceHub.Bench;
 
@@ -62,7 +59,8 @@ internal static class IngestBenchmark
         var directory = Directory.CreateTempSubdirectory("presencehub-ingest-bench-").FullName;
         try
         {
-            var mode = new DecryptionMode();
+            // Each plain item gets a fresh sequence number each time the pool comes round, as a live tenant would send.
+            var mode = new DecryptionSwitch { FreshSequences = true };
             await using var gateway = await StartGatewayAsync(simulator, clientId, certificate, directory, mode);
             using var rejections = new RejectionCounter(gateway.Services.GetRequiredService<IMeterFactory>());
             var organization = OrganizationId.Parse(tenant);
@@ -75,7 +73,11 @@ internal static class IngestBenchmark
 
             var (rsaPerSecond, keys) = DecryptKeys(certificate, dataKeys);
             Console.WriteLine($"raw RSA-OAEP-SHA1 (2048-bit) decrypt on {Environment.ProcessorCount} threads: {rsaPerSecond:0} decrypts/s");
-            mode.Keys = keys;
+            foreach (var (dataKey, key) in keys)
+            {
+                mode.Keys[dataKey] = key;
+            }
+
 
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false })
             {
@@ -127,7 +129,7 @@ internal static class IngestBenchmark
     }
 
     private static async Task<WebApplication> StartGatewayAsync(
-        GraphSimulator.GraphSimulator simulator, string clientId, X509Certificate2 certificate, string directory, DecryptionMode mode)
+        GraphSimulator.GraphSimulator simulator, string clientId, X509Certificate2 certificate, string directory, DecryptionSwitch mode)
     {
         var caPath = Path.Combine(directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, simulator.CertificateAuthorityPem);
@@ -259,44 +261,6 @@ internal static class IngestBenchmark
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    /// <summary>How the gateway decrypts during a phase: through the SDK (RSA unwrap per item) or with known content keys.</summary>
-    private sealed class DecryptionMode
-    {
-        private static readonly JsonParseNodeFactory ParseNodes = new();
-        private long _next = 0x0100_0000_0000_0000;
-
-        public volatile bool Plain;
-
-        public ConcurrentDictionary<string, byte[]> Keys { get; set; } = new();
-
-        public async Task<GraphPresence> DecryptAsync(ChangeNotificationEncryptedContent content, EncryptionCertificateStore certificates)
-        {
-            if (!Plain)
-            {
-                return await content.DecryptAsync<GraphPresence>((id, thumbprint) =>
-                    Task.FromResult(certificates.Lease(id, thumbprint) ?? throw new CryptographicException("unknown encryption certificate")));
-            }
-
-            var key = Keys[content.DataKey!];
-            var data = Convert.FromBase64String(content.Data!);
-            if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, data), Convert.FromBase64String(content.DataSignature!)))
-            {
-                throw new CryptographicException("signature");
-            }
-
-            using var aes = Aes.Create();
-            aes.Key = key;
-            var plaintext = aes.DecryptCbc(data, key.AsSpan(0, 16), PaddingMode.PKCS7);
-            using var stream = new MemoryStream(plaintext);
-            var node = await ParseNodes.GetRootParseNodeAsync("application/json", stream);
-            var presence = node.GetObjectValue(GraphPresence.CreateFromDiscriminatorValue)!;
-
-            // A fresh change each time the pool comes round again, as a live tenant would send.
-            presence.SequenceNumber = Interlocked.Increment(ref _next).ToString("X16", CultureInfo.InvariantCulture);
-            return presence;
-        }
     }
 
     private sealed class Poster(HttpClient http, List<byte[]> batches)

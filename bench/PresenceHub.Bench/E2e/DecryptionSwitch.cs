@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Graph;
 using Microsoft.Kiota.Serialization.Json;
@@ -18,7 +19,12 @@ internal sealed class DecryptionSwitch
 {
     private static readonly JsonParseNodeFactory ParseNodes = new();
 
+    private long _next = 0x0100_0000_0000_0000;
+
     public volatile bool Plain;
+
+    /// <summary>Plain items get a fresh sequence number, so a pool of items posted again is a stream of real changes (the ingest benchmark).</summary>
+    public bool FreshSequences { get; init; }
 
     public ConcurrentDictionary<string, byte[]> Keys { get; } = new(StringComparer.Ordinal);
 
@@ -42,6 +48,12 @@ internal sealed class DecryptionSwitch
         var plaintext = aes.DecryptCbc(data, key.AsSpan(0, 16), PaddingMode.PKCS7);
         using var stream = new MemoryStream(plaintext);
         var node = await ParseNodes.GetRootParseNodeAsync("application/json", stream);
-        return node.GetObjectValue(GraphPresence.CreateFromDiscriminatorValue)!;
+        var presence = node.GetObjectValue(GraphPresence.CreateFromDiscriminatorValue)!;
+        if (FreshSequences)
+        {
+            presence.SequenceNumber = Interlocked.Increment(ref _next).ToString("X16", CultureInfo.InvariantCulture);
+        }
+
+        return presence;
     }
 }
