@@ -29,7 +29,7 @@ if command -v dpkg-query >/dev/null; then
     elif command -v sudo >/dev/null; then
       as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
     else
-      echo "The tests need Debian packages that are not installed; as root, run: apt-get update && ${install[*]}" >&2
+      echo "The tests need Debian packages that are not installed; as root, run: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
       exit 1
     fi
     echo "Installing ${missing[*]}"
