@@ -24,9 +24,10 @@ internal static class ConnectorMessageLimit
         {
             context.Response.OnStarting(() =>
             {
-                if (context.Response.Headers["grpc-status"] == "8" && context.Response.Headers["grpc-message"] == Uri.EscapeDataString(GrpcDetail))
+                // A failure before the response started is trailers-only: its status is in the headers, in plain ASCII.
+                if (context.Response.Headers["grpc-status"] == "8" && context.Response.Headers["grpc-message"] == GrpcDetail)
                 {
-                    context.Response.Headers["grpc-message"] = Uri.EscapeDataString(Detail(limit));
+                    context.Response.Headers["grpc-message"] = Detail(limit);
                 }
 
                 return Task.CompletedTask;

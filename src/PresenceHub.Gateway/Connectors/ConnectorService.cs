@@ -63,7 +63,7 @@ internal sealed class ConnectorService(
         try
         {
             await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(caller.Organization, hello.ConnectorId), hello.ConnectorId,
-                hello.ResumeCursor.Length > 0 ? hello.ResumeCursor : null, context.CancellationToken).ConfigureAwait(false);
+                ResumeCursor(hello), context.CancellationToken).ConfigureAwait(false);
             var session = new ConnectorSession(caller, hello.ConnectorId, platform, feed, responseStream, services);
             sessions.Register(session);
             services.Metrics.StreamOpened();
@@ -326,6 +326,18 @@ internal sealed class ConnectorService(
             throw Invalid($"At most {max} users per request.");
         }
     }
+
+    /// <summary>
+    /// The relay position a hello resumes after: the profile sent along with a snapshot presence resumes as that
+    /// presence; null when the hello names none.
+    /// </summary>
+    private static string? ResumeCursor(V1.ConnectorHello hello) => hello.ResumeCursor switch
+    {
+        "" => null,
+        var cursor when cursor.EndsWith(ConnectorProtoMapper.SnapshotProfileSuffix, StringComparison.Ordinal) =>
+            cursor[..^ConnectorProtoMapper.SnapshotProfileSuffix.Length],
+        var cursor => cursor,
+    };
 
     /// <summary>The platform a unary call names, which the credential must allow; null when it names none.</summary>
     private Platform? AllowedPlatform(ConnectorCaller caller, ServerCallContext context) =>

@@ -207,10 +207,11 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         {
             covered = seq;
         }
-        else if (SnapshotCursor.TryParse(resumeCursor, out var page) && group.Snapshot is { } snapshot && snapshot.Mark == page.Mark)
+        else if (SnapshotCursor.TryParse(resumeCursor, out var page) && (page.Mark == group.Snapshot?.Mark || page.Mark == group.CompletedSnapshot) &&
+                 long.TryParse(page.At, NumberStyles.None, CultureInfo.InvariantCulture, out var at) && at <= group.LastDelivered)
         {
-            // Inside the snapshot being delivered: it goes on from its first unacknowledged page.
-            covered = long.Parse(snapshot.At, CultureInfo.InvariantCulture);
+            // Inside the snapshot being delivered (it goes on from its first unacknowledged page), or the last one completed.
+            covered = at;
         }
         else
         {
@@ -299,6 +300,9 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         public SortedDictionary<long, Pending> Pending { get; } = [];
 
         public Snapshot? Snapshot { get; set; }
+
+        /// <summary>The mark of the last snapshot the connector acknowledged whole; null before the first.</summary>
+        public string? CompletedSnapshot { get; set; }
 
         /// <summary>Whether the connector has acknowledged anything yet.</summary>
         public bool Acknowledged { get; set; }
@@ -642,6 +646,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         {
             if (next == "0")
             {
+                group.CompletedSnapshot = group.Snapshot!.Mark;
                 group.Snapshot = null;
             }
             else

@@ -273,17 +273,17 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
     /// <summary>Opens (or creates) a connector's consumer group and decides where its feed starts (<see cref="RedisRelayScripts.Open"/>).</summary>
     internal async Task<FeedStart> OpenGroupAsync(IDatabase database, ConnectorFeedId connector, string? resumeCursor)
     {
-        var (kind, cursor) = resumeCursor switch
+        var (kind, cursor, at) = resumeCursor switch
         {
-            null => ("none", string.Empty),
-            _ when SnapshotCursor.TryParse(resumeCursor, out var page) => ("snapshot", page.Mark),
-            _ when RelayEventIds.TryCanonical(resumeCursor, out var id) => ("stream", id),
-            _ => ("bad", string.Empty),
+            null => ("none", string.Empty, string.Empty),
+            _ when SnapshotCursor.TryParse(resumeCursor, out var page) && RelayEventIds.TryCanonical(page.At, out var taken) => ("snapshot", page.Mark, taken),
+            _ when RelayEventIds.TryCanonical(resumeCursor, out var id) => ("stream", id, string.Empty),
+            _ => ("bad", string.Empty, string.Empty),
         };
         var result = (string?)await database.ScriptEvaluateAsync(
             RedisRelayScripts.Open,
             [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
-            [connector.ConnectorId, InMemoryPresenceRelay.NewMark(), kind, cursor]).ConfigureAwait(false);
+            [connector.ConnectorId, InMemoryPresenceRelay.NewMark(), kind, cursor, at]).ConfigureAwait(false);
         if (result == "snapshot")
         {
             Telemetry.Coalesced.Add(1);

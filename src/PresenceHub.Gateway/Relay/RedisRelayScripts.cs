@@ -163,8 +163,9 @@ internal static class RedisRelayScripts
     /// the cursor covers), or inside its current snapshot; any other cursor moves it to the end, acknowledges
     /// everything pending and starts a snapshot. Without a cursor it goes on: 'resumed' once the connector
     /// acknowledged anything, 'fresh' before. KEYS: stream, snapshot, users. ARGV: group, mark, cursor kind ('none',
-    /// 'stream', 'snapshot' or 'bad'), cursor (a stream id, or a snapshot's mark). Returns 'fresh', 'resumed' or
-    /// 'snapshot'.
+    /// 'stream', 'snapshot' or 'bad'), cursor (a stream id, or a snapshot's mark), and for a snapshot cursor the stream
+    /// id it was taken at. A snapshot cursor resumes inside its snapshot, or after it when it was the last one
+    /// completed ('done'). Returns 'fresh', 'resumed' or 'snapshot'.
     /// </summary>
     public const string Open = $$"""
         {{FieldOf}}
@@ -194,6 +195,12 @@ internal static class RedisRelayScripts
           local bm, bs = parse(b)
           return am < bm or (am == bm and as <= bs)
         end
+        local function was_delivered(id)
+          for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+            if field(g, 'name') == ARGV[1] then return before(id, field(g, 'last-delivered-id')) end
+          end
+          return false
+        end
         local covered = nil
         if ARGV[3] == 'stream' then
           local delivered = nil
@@ -206,8 +213,9 @@ internal static class RedisRelayScripts
           if delivered and before(ARGV[4], delivered) and not (trimmed and first and first ~= '0-0' and not before(first, ARGV[4])) then
             covered = ARGV[4]
           end
-        elseif ARGV[3] == 'snapshot' and redis.call('HGET', KEYS[2], 'mark') == ARGV[4] then
-          covered = redis.call('HGET', KEYS[2], 'at')
+        elseif ARGV[3] == 'snapshot' then
+          local state = redis.call('HMGET', KEYS[2], 'mark', 'done')
+          if (state[1] == ARGV[4] or state[2] == ARGV[4]) and was_delivered(ARGV[5]) then covered = ARGV[5] end
         end
         if covered then
           while true do
@@ -270,6 +278,7 @@ internal static class RedisRelayScripts
         end
         if ARGV[3] == '0' then
           redis.call('HDEL', KEYS[1], 'mark', 'cursor', 'at', 'page')
+          redis.call('HSET', KEYS[1], 'done', ARGV[1])
         else
           redis.call('HSET', KEYS[1], 'cursor', ARGV[3])
           redis.call('HINCRBY', KEYS[1], 'page', 1)
