@@ -184,6 +184,7 @@
 
   $("issue-key-form").addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (!organization) { keyReport("No organization to issue a key for.", true); return; }
     const name = $("key-name").value.trim();
     const platform = $("key-platform").value.trim().toLowerCase();
     hideIssuedKey();
