@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using PresenceHub.Gateway.Tests.Infrastructure;
@@ -132,16 +131,10 @@ public sealed partial class DemoCommandTests
     /// <summary>Connect with a hello, as any connector in any language does; returns the hub's welcome.</summary>
     private static async Task<V1.Welcome> HelloAsync(Uri endpoint, string key)
     {
-        // The generated client lives in the SDK (internal there); the gateway compiles the server side of the same
-        // proto, so the test builds the call from the gateway's message types and the service's descriptor.
-        var connect = new Method<V1.ConnectRequest, V1.ConnectResponse>(MethodType.DuplexStreaming,
-            V1.ConnectorService.Descriptor.FullName, "Connect",
-            Marshallers.Create(m => m.ToByteArray(), V1.ConnectRequest.Parser.ParseFrom),
-            Marshallers.Create(m => m.ToByteArray(), V1.ConnectResponse.Parser.ParseFrom));
         using var channel = GrpcChannel.ForAddress(endpoint);
         using var deadline = new CancellationTokenSource(Flowing);
-        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(connect, null,
-            new CallOptions(new Metadata { { "authorization", $"Bearer {key}" } }, cancellationToken: deadline.Token));
+        using var call = new V1.ConnectorService.ConnectorServiceClient(channel).Connect(
+            new Metadata { { "authorization", $"Bearer {key}" } }, cancellationToken: deadline.Token);
         await call.RequestStream.WriteAsync(new V1.ConnectRequest
         {
             Hello = new V1.ConnectorHello { ConnectorId = "your-connector", Platform = "python", Version = "0.1.0" },
