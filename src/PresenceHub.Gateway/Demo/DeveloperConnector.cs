@@ -46,7 +46,7 @@ internal sealed record DeveloperConnector(string Endpoint, string Key, Organizat
         var content = JsonSerializer.SerializeToUtf8Bytes(
             new { endpoint = Endpoint, key = Key, organizationId = Organization.ToString(), platformHint = PlatformHint }, Indented);
         var temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(FilePath)}.{Environment.ProcessId}.tmp"));
-        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             create.UnixCreateMode = OwnerOnlyFile;
@@ -54,7 +54,7 @@ internal sealed record DeveloperConnector(string Endpoint, string Key, Organizat
 
         try
         {
-            // A leftover of a crashed run may have another mode; a new file gets the one above.
+            // A leftover of a crashed run may have another mode: it goes, and the file is created new with the one above.
             File.Delete(temporary);
             var stream = new FileStream(temporary, create);
             await using (stream.ConfigureAwait(false))
