@@ -82,6 +82,91 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is implausibly small");
     }
 
+    [Fact]
+    public async Task AdminConsole_IssuesAConnectorKeyShownOnce_ListsItWithoutTheKey_AndRevokesIt()
+    {
+        await using var world = await ConnectorApiTests.StartAsync(users: 1, redis: redis.Server.Configuration, settings: new Dictionary<string, string?>
+        {
+            ["AdminConsole:LocalSignIn"] = "true",
+            ["Relay:KeyPrefix"] = "admin-console-keys",
+        });
+        await world.IssueConnectorKeyAsync("xmpp-bridge", "xmpp");
+
+        chromium.Reset();
+        var driver = chromium.Driver;
+        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "admin"));
+        chromium.Until(d => Row(d, "connector-keys", "xmpp-bridge") is { } row && row.Text.Contains("xmpp", StringComparison.Ordinal),
+            "the key issued through the API was not listed");
+
+        // Issue: the key appears once, with the warning that it will not be shown again.
+        driver.FindElement(By.Id("key-name")).SendKeys("slack-bridge");
+        driver.FindElement(By.Id("key-platform")).SendKeys("slack");
+        driver.FindElement(By.CssSelector("#issue-key-form button[type='submit']")).Click();
+        chromium.Until(d => d.FindElement(By.Id("issued-key")).Displayed && d.FindElement(By.Id("issued-key-value")).Text.StartsWith("phk_", StringComparison.Ordinal),
+            "the issued key was not shown");
+        var key = driver.FindElement(By.Id("issued-key-value")).Text;
+        var keyId = key.Split('_')[1];
+        Assert.Contains("will not be shown again", driver.FindElement(By.Id("issued-key")).Text, StringComparison.Ordinal);
+        chromium.Until(d => Row(d, "connector-keys", keyId) is { } row && row.Text.Contains("slack-bridge", StringComparison.Ordinal)
+            && row.Text.Contains("slack", StringComparison.Ordinal) && !row.Text.Contains(key, StringComparison.Ordinal), "the new key was not listed");
+
+        // Copy: to the clipboard where the browser allows it, else the key is selected for Ctrl+C.
+        var script = (IJavaScriptExecutor)driver;
+        driver.FindElement(By.Id("copy-key")).Click();
+        chromium.Until(d => d.FindElement(By.Id("copy-result")).Text.Length > 0, "the copy button did nothing");
+        if (!driver.FindElement(By.Id("copy-result")).Text.StartsWith("Copied", StringComparison.Ordinal))
+        {
+            Assert.Equal(key, script.ExecuteScript("return window.getSelection().toString();") as string);
+        }
+
+        // Where the clipboard is refused (e.g. an http origin other than loopback), the key ends up selected.
+        script.ExecuteScript("navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));"
+            + "window.getSelection().removeAllRanges();");
+        driver.FindElement(By.Id("copy-key")).Click();
+        chromium.Until(d => d.FindElement(By.Id("copy-result")).Text.StartsWith("The key is selected", StringComparison.Ordinal), "the copy fallback did not say so");
+        Assert.Equal(key, script.ExecuteScript("return window.getSelection().toString();") as string);
+
+        var screenshot = chromium.Screenshot("admin-console-connector-keys");
+        Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot {screenshot} is implausibly small");
+
+        // The key the page showed is the real one: a connector dials in with it.
+        await using (var connector = ConnectorApiTests.Connect(world, key, "slack-1", "slack", new RecordingHandler()))
+        {
+            await connector.StartAsync(CancellationToken.None);
+            await Eventually.UntilAsync(() => connector.Status == ConnectionStatus.Connected, because: "the key from the console did not connect");
+        }
+
+        // Shown once: gone from the page when dismissed, and not there after a reload; the list never carries it.
+        driver.FindElement(By.Id("dismiss-key")).Click();
+        chromium.Until(d => !d.FindElement(By.Id("issued-key")).Displayed, "the key stayed on the page after Done");
+        Assert.DoesNotContain(key, driver.PageSource, StringComparison.Ordinal);
+        driver.Navigate().Refresh();
+        chromium.Until(d => Row(d, "connector-keys", keyId) is not null, "the key was not listed after a reload");
+        Assert.DoesNotContain(key, driver.PageSource, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[(key.LastIndexOf('_') + 1)..], (await KeysAsync(world)).GetRawText(), StringComparison.Ordinal);
+
+        // Revoke, after the browser's confirmation: gone from the list and from the admin API.
+        chromium.Until(d => Row(d, "connector-keys", keyId) is { } row && Clicked(row.FindElement(By.CssSelector("button[data-action='revoke']"))),
+            "the revoke button could not be clicked");
+        Assert.Contains(keyId, driver.SwitchTo().Alert().Text, StringComparison.Ordinal);
+        driver.SwitchTo().Alert().Accept();
+        chromium.Until(d => Row(d, "connector-keys", keyId) is null && d.FindElement(By.Id("key-result")).Text.StartsWith("Revoked slack-bridge", StringComparison.Ordinal),
+            "the revoked key still showed");
+        Assert.NotNull(Row(driver, "connector-keys", "xmpp-bridge"));
+        var listed = (await KeysAsync(world)).EnumerateArray().Select(k => k.GetProperty("id").GetString()).ToList();
+        Assert.DoesNotContain(keyId, listed);
+        Assert.Single(listed);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> KeysAsync(Graph.GraphIngestWorld world)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/organizations/{world.Organization}/connector-keys");
+        request.Headers.Add("X-Admin-Key", Graph.GraphIngestWorld.AdminKey);
+        using var response = await world.GatewayHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+    }
+
     private static async Task<System.Text.Json.JsonElement> PrivacyAsync(Graph.GraphIngestWorld world, string userId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/organizations/{world.Organization}/users/{userId}/privacy");

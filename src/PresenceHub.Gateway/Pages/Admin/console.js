@@ -9,6 +9,7 @@
   let organization = null;
   let timer = null;
   let localSignIn = false;
+  let shownKeys = null;
 
   function headers(extra) {
     const h = Object.assign({ "X-PresenceHub-Console": "1" }, extra || {});
@@ -110,6 +111,99 @@
     return span;
   }
 
+  // Connector keys: issued through the admin API, shown once (never stored by the page), listed without the key.
+  function keysPath(keyId) {
+    return "/admin/organizations/" + encodeURIComponent(organization) + "/connector-keys" + (keyId ? "/" + encodeURIComponent(keyId) : "");
+  }
+
+  function keyReport(message, failed) {
+    const el = $("key-result");
+    el.textContent = message;
+    el.className = failed ? "error" : "";
+  }
+
+  async function problem(r) {
+    try {
+      const body = await r.json();
+      return body.detail || body.title || r.statusText;
+    } catch {
+      return r.statusText;
+    }
+  }
+
+  function renderKeys(keys) {
+    const json = JSON.stringify(keys);
+    // Re-rendered only on a change, so a Revoke button is not replaced under the pointer by the poll.
+    if (json === shownKeys) return;
+    shownKeys = json;
+    fill("connector-keys", keys.map((k) => {
+      const tr = row([k.name, k.id, k.platform || "any", when(k.createdAt), button("Revoke", "revoke", () => revokeKey(k))]);
+      tr.dataset.keyId = k.id;
+      return tr;
+    }), "No connector key has been issued.");
+  }
+
+  async function refreshKeys() {
+    if (!organization) return;
+    const r = await api("GET", keysPath());
+    if (r.ok) renderKeys(await r.json());
+    else if (r.status !== 401) keyReport("The connector keys could not be read: " + r.status, true);
+  }
+
+  async function revokeKey(k) {
+    if (!confirm("Revoke the connector key " + k.name + " (" + k.id + ")? Connectors using it are refused from now on.")) return;
+    const r = await api("DELETE", keysPath(k.id));
+    keyReport(r.ok ? "Revoked " + k.name + " (" + k.id + ")." : "Revoking " + k.id + " failed: " + r.status + " " + (await problem(r)), !r.ok);
+    refreshKeys();
+  }
+
+  function hideIssuedKey() {
+    $("issued-key-value").textContent = "";
+    $("issued-key-name").textContent = "";
+    $("copy-result").textContent = "";
+    $("issued-key").hidden = true;
+  }
+
+  function selectIssuedKey() {
+    const selection = window.getSelection();
+    selection.selectAllChildren($("issued-key-value"));
+  }
+
+  async function copyIssuedKey() {
+    const key = $("issued-key-value").textContent;
+    try {
+      if (!navigator.clipboard) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(key);
+      $("copy-result").textContent = "Copied to the clipboard.";
+    } catch {
+      // No clipboard access (an insecure origin, or permission refused): select it for Ctrl+C instead.
+      selectIssuedKey();
+      $("copy-result").textContent = "The key is selected: press Ctrl+C (or Cmd+C) to copy it.";
+    }
+  }
+
+  $("issue-key-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!organization) { keyReport("No organization to issue a key for.", true); return; }
+    const name = $("key-name").value.trim();
+    const platform = $("key-platform").value.trim().toLowerCase();
+    hideIssuedKey();
+    const r = await api("POST", keysPath(), platform ? { name, platform } : { name });
+    if (!r.ok) { keyReport("Issuing a key failed: " + r.status + " " + (await problem(r)), true); return; }
+    const issued = await r.json();
+    $("key-name").value = "";
+    $("key-platform").value = "";
+    $("issued-key-name").textContent = issued.name + " (" + issued.id + (issued.platform ? ", " + issued.platform + " only" : ", any platform") + ")";
+    $("issued-key-value").textContent = issued.key;
+    $("issued-key").hidden = false;
+    keyReport("Issued " + issued.name + " (" + issued.id + ").", false);
+    refreshKeys();
+  });
+
+  $("copy-key").addEventListener("click", copyIssuedKey);
+  $("issued-key-value").addEventListener("click", selectIssuedKey);
+  $("dismiss-key").addEventListener("click", hideIssuedKey);
+
   function render(o) {
     $("status").textContent = "Organization " + o.organization + " · updated " + when(o.generatedAt);
     const list = $("checklist");
@@ -168,6 +262,7 @@
       if (r.status === 401) { stop(); showSignIn("The session ended; sign in again."); return; }
       if (!r.ok) { $("status").textContent = "The overview failed: " + r.status; return; }
       render(await r.json());
+      await refreshKeys();
     } catch (e) {
       $("status").textContent = "The gateway did not answer (" + e.message + ").";
     }
@@ -179,6 +274,7 @@
   }
 
   function showSignIn(message) {
+    forgetOrganization();
     $("console").hidden = true;
     $("sign-out").hidden = true;
     $("sign-in").hidden = false;
@@ -218,7 +314,13 @@
     showSignIn("");
   }
 
-  $("organization").addEventListener("change", (e) => { organization = e.target.value; refresh(); });
+  function forgetOrganization() {
+    hideIssuedKey();
+    keyReport("", false);
+    shownKeys = null;
+  }
+
+  $("organization").addEventListener("change", (e) => { organization = e.target.value; forgetOrganization(); refresh(); });
 
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
