@@ -1,0 +1,73 @@
+using PresenceHub.Connector.Sdk.Testing;
+using PresenceHub.Presence;
+using PresenceHub.Testing;
+using Activity = PresenceHub.Presence.Activity;
+
+namespace PresenceHub.Connector.Sdk.Tests;
+
+/// <summary>
+/// Runs samples/python-connector with /usr/bin/python3 against the fake hub. Needs Debian's python3-grpcio,
+/// python3-protobuf, protobuf-compiler and protobuf-compiler-grpc.
+/// </summary>
+public sealed class PythonSampleConnectorTests
+{
+    [Fact]
+    public async Task PythonSample_ReceivesAndAcknowledgesEvents_SavesTheCursor_AndItsPublishedStatusArrives()
+    {
+        var sample = await PythonSample.PrepareAsync();
+        await using var hub = await FakePresenceHub.StartAsync();
+        var ada = FakeUser.Create("ada", platformUserId: "python-user-1");
+        hub.AddUser(ada);
+        var presenceId = hub.PushPresence(ada, new PresenceState(Availability.Busy, Activity.InAMeeting));
+        var profileId = hub.PushProfile(ada, new UserProfile("Ada Lovelace"));
+        var directory = Directory.CreateTempSubdirectory("python-sample-");
+        var cursorFile = Path.Combine(directory.FullName, "cursor");
+
+        var (exitCode, output) = await PythonSample.RunAsync(sample, new Dictionary<string, string>
+        {
+            ["PRESENCEHUB_ADDRESS"] = $"{hub.Address.Host}:{hub.Address.Port}",
+            ["PRESENCEHUB_TOKEN"] = hub.AccessToken,
+            ["PUBLISH_USER"] = "python-user-1",
+            ["LOOKUP_USERS"] = ada.TeamsUserId,
+            ["CURSOR_FILE"] = cursorFile,
+            ["EXIT_AFTER_EVENTS"] = "2",
+        });
+
+        Assert.True(exitCode == 0, $"the sample exited with {exitCode}:\n{output}");
+        Assert.Contains("outcome=RESUME_OUTCOME_FRESH", output, StringComparison.Ordinal);
+        Assert.Contains($"presence {presenceId} user={ada.TeamsUserId} Busy/InAMeeting", output, StringComparison.Ordinal);
+        Assert.Contains($"profile {profileId} user={ada.TeamsUserId} name=Ada Lovelace", output, StringComparison.Ordinal);
+        Assert.Contains($"lastknown user={ada.TeamsUserId} found=true Busy/InAMeeting", output, StringComparison.Ordinal);
+        Assert.Contains($"publication PUBLICATION_OUTCOME_ACCEPTED teams_user={ada.TeamsUserId}", output, StringComparison.Ordinal);
+        Assert.Equal([presenceId, profileId], hub.AcknowledgedEventIds);
+        Assert.Equal(hub.AcknowledgedCursor, File.ReadAllText(cursorFile));
+
+        var connection = Assert.Single(hub.Connections);
+        Assert.Equal(("python-sample", "python"), (connection.ConnectorId, connection.Platform));
+        var published = Assert.Single(hub.Publications);
+        Assert.Equal(PublicationOutcome.Accepted, published.Outcome);
+        Assert.Equal(ada.TeamsUserId, published.TeamsUserId);
+        Assert.Equal(PresenceCategory.Presenting, published.State.Category);
+        Assert.Equal("Presenting (sample)", published.State.StatusMessage?.Content);
+        Assert.Matches("^[0-9]{20}$", published.Version);
+        Assert.Contains(hub.StateReports, r => r.ConnectorId == "python-sample" && r.State == ConnectorState.Running);
+        Assert.Equal(ConnectorState.Stopping, hub.StateReports[^1].State);
+        directory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task PythonSample_WithAWrongKey_ExitsThree()
+    {
+        var sample = await PythonSample.PrepareAsync();
+        await using var hub = await FakePresenceHub.StartAsync();
+
+        var (exitCode, output) = await PythonSample.RunAsync(sample, new Dictionary<string, string>
+        {
+            ["PRESENCEHUB_ADDRESS"] = $"{hub.Address.Host}:{hub.Address.Port}",
+            ["PRESENCEHUB_TOKEN"] = "wrong-key",
+        });
+
+        Assert.True(exitCode == 3, $"expected the sample to exit with 3 (rejected), got {exitCode}:\n{output}");
+        Assert.Contains("rejected: UNAUTHENTICATED", output, StringComparison.Ordinal);
+    }
+}
