@@ -52,7 +52,7 @@ def load_config():
         "connector_id": os.environ.get("CONNECTOR_ID", "python-sample"),
         "platform": os.environ.get("PLATFORM") or demo.get("platformHint") or "python",
         "publish_user": os.environ.get("PUBLISH_USER", ""),
-        "lookup_users": [u for u in os.environ.get("LOOKUP_USERS", "").split(",") if u.strip()],
+        "lookup_users": [u.strip() for u in os.environ.get("LOOKUP_USERS", "").split(",") if u.strip()],
         "exit_after": int(os.environ.get("EXIT_AFTER_EVENTS", "0")),
         "cursor_file": os.environ.get("CURSOR_FILE", ""),
     }
@@ -71,8 +71,8 @@ class Connector:
         self.seen = OrderedDict()  # event id -> None, oldest first: delivery is at least once
         self.applied = {}          # (teams user, source platform) -> version of the presence shown
         self.handled = 0
-        self.publication_id = str(uuid.uuid4()) if config["publish_user"] else None
-        self.published = not config["publish_user"]
+        self.publication = self.presenting(config["publish_user"]) if config["publish_user"] else None
+        self.published = self.publication is None
         self.looked_up = False
         self.stop = threading.Event()
         self.outbox = None
@@ -101,10 +101,6 @@ class Connector:
     def send(self, **message):
         self.outbox.put(pb.ConnectRequest(**message))
 
-    def requests(self, outbox):
-        while (message := outbox.get()) is not None:
-            yield message
-
     def run(self):
         attempt = 0
         while not self.stop.is_set():
@@ -112,7 +108,8 @@ class Connector:
             self.send(hello=pb.ConnectorHello(
                 connector_id=self.config["connector_id"], platform=self.config["platform"], version="1.0.0",
                 resume_cursor=self.cursor, client_library=f"grpcio-python/{grpc.__version__}"))
-            self.call = self.stub.Connect(self.requests(self.outbox), metadata=self.metadata)
+            # The request stream: whatever is put in the outbox, until None closes our side.
+            self.call = self.stub.Connect(iter(self.outbox.get, None), metadata=self.metadata)
             try:
                 for response in self.call:
                     if response.HasField("welcome"):
@@ -160,16 +157,21 @@ class Connector:
         interval = welcome.heartbeat_interval.ToTimedelta().total_seconds() or 15.0
         threading.Thread(target=self.heartbeat, args=(self.call, self.outbox, interval), daemon=True).start()
         if not self.published:
-            # The same publication_id on every attempt: if a reconnect loses the result, the retry is idempotent.
-            self.send(publication=pb.PresencePublication(
-                publication_id=self.publication_id, platform_user_id=self.config["publish_user"],
-                presence=presence_pb2.PresenceState(
-                    availability="Busy", activity="Presenting",
-                    status_message=presence_pb2.StatusMessage(content="Presenting (sample)")),
-                version=f"{time.time_ns() // 1_000_000:020d}"))  # our platform's own ordering stamp
+            # The same publication on every attempt: if a reconnect loses the result, the retry is idempotent.
+            self.send(publication=self.publication)
         if self.config["lookup_users"] and not self.looked_up:
             self.looked_up = True
             self.lookup(self.config["lookup_users"])
+
+    @staticmethod
+    def presenting(platform_user_id):
+        # What the platform observed: the user is presenting. version is the platform's own ordering stamp (here the
+        # time in ms, zero-padded so that later stamps also sort later as strings).
+        return pb.PresencePublication(
+            publication_id=str(uuid.uuid4()), platform_user_id=platform_user_id,
+            presence=presence_pb2.PresenceState(availability="Busy", activity="Presenting",
+                                                status_message=presence_pb2.StatusMessage(content="Presenting (sample)")),
+            version=f"{time.time_ns() // 1_000_000:020d}")
 
     def heartbeat(self, call, outbox, interval):
         # Heartbeats every interval; a stream that brought nothing for three intervals is dead: cancel it.
@@ -186,7 +188,7 @@ class Connector:
             outbox.put(pb.ConnectRequest(heartbeat=pb.Heartbeat(sequence=sequence, sent_at=sent_at)))
 
     def lookup(self, users):
-        request = pb.GetLastKnownPresenceRequest(users=[pb.UserReference(teams_user_id=u.strip()) for u in users])
+        request = pb.GetLastKnownPresenceRequest(users=[pb.UserReference(teams_user_id=u) for u in users])
         metadata = self.metadata + [("presencehub-platform", self.config["platform"])]
         try:
             response = self.stub.GetLastKnownPresence(request, metadata=metadata, timeout=30)

@@ -33,7 +33,8 @@ public sealed class PythonSampleAgainstGatewayTests
             "the Teams presence on the stream");
         await connector.UntilPrintedAsync(l => l == $"lastknown user={users[0]} found=true Busy/InAMeeting", "the last-known presence");
         await connector.UntilPrintedAsync(l => l.StartsWith("publication ", StringComparison.Ordinal), "the publication's result");
-        Assert.Contains($"publication PUBLICATION_OUTCOME_ACCEPTED teams_user={users[1]}", connector.Lines);
+        Assert.True(connector.Lines.Contains($"publication PUBLICATION_OUTCOME_ACCEPTED teams_user={users[1]}"),
+            $"the publication was not accepted; the sample printed:\n{connector.Transcript}");
         var published = Assert.Single(writeBack.Submitted);
         Assert.Equal((users[1], Platform.Parse("python")), (published.UserId, published.Source));
         Assert.Equal(PresenceCategory.Presenting, published.State.Category);
