@@ -20,4 +20,10 @@ internal static partial class DemoLog
 
     [LoggerMessage(5005, LogLevel.Warning, "Console connector got an event for user {UserId}, who is not in the demo tenant")]
     public static partial void UnknownUser(ILogger logger, string userId);
+
+    [LoggerMessage(5006, LogLevel.Information, "Connector key {KeyId} issued for {ConnectorId}, the developer's own connector; the key is printed and written to Demo:ConnectorFile")]
+    public static partial void DeveloperKeyIssued(ILogger logger, string connectorId, string keyId);
+
+    [LoggerMessage(5007, LogLevel.Warning, "The connector file (Demo:ConnectorFile) could not be deleted; it still holds the demo's connector key")]
+    public static partial void ConnectorFileNotDeleted(ILogger logger, Exception exception);
 }

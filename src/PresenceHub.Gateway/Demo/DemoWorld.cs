@@ -82,6 +82,9 @@ internal sealed class DemoWorld : IAsyncDisposable
 
     public RelayMode RelayMode { get; private set; }
 
+    /// <summary>The connector key, endpoint and file for the developer's own connector; null until issued.</summary>
+    public DeveloperConnector? DeveloperConnector { get; private set; }
+
     /// <summary>The console connector's connection to the gateway.</summary>
     public ConnectionStatus ConnectorStatus => _connector?.Status ?? ConnectionStatus.Stopped;
 
@@ -154,9 +157,18 @@ internal sealed class DemoWorld : IAsyncDisposable
         logs.Count,
         logs.Recent);
 
-    /// <summary>Stops the generator, the gateway and the simulator, and deletes the demo's certificates.</summary>
+    /// <summary>Stops the generator, the gateway and the simulator, and deletes the demo's certificates and connector file.</summary>
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            DeveloperConnector?.DeleteFile();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            DemoLog.ConnectorFileNotDeleted(_logger, ex);
+        }
+
         await Simulator.Control.StopPresenceGeneratorAsync().ConfigureAwait(false);
         if (_connector is not null)
         {
@@ -214,6 +226,7 @@ internal sealed class DemoWorld : IAsyncDisposable
 
         await WaitForSubscriptionAsync(cancellationToken).ConfigureAwait(false);
         await StartConnectorAsync(cancellationToken).ConfigureAwait(false);
+        await IssueDeveloperConnectorAsync(options.ConnectorFilePath, cancellationToken).ConfigureAwait(false);
         control.StartPresenceGenerator(new PresenceGeneratorSettings { TenantId = tenant, ChangesPerSecond = options.ChangesPerSecond });
     }
 
@@ -296,27 +309,52 @@ internal sealed class DemoWorld : IAsyncDisposable
     private async Task StartConnectorAsync(CancellationToken cancellationToken)
     {
         // A hub-issued connector key, as an administrator would issue one for a real connector.
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/organizations/{Organization}/connector-keys")
-        {
-            Content = JsonContent.Create(new { name = ConsoleConnectorId }),
-        };
-        request.Headers.Add("X-Admin-Key", _adminKey);
-        using var response = await _gatewayHttp.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, "Issuing the console connector's key", cancellationToken).ConfigureAwait(false);
-        var issued = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-
+        var (keyId, key) = await IssueConnectorKeyAsync(ConsoleConnectorId, "Issuing the console connector's key", cancellationToken).ConfigureAwait(false);
         var options = new ConnectorClientOptions
         {
             HubAddress = ConnectorAddress,
             ConnectorId = ConsoleConnectorId,
             Platform = ConsolePlatform,
             ConnectorVersion = typeof(DemoWorld).Assembly.GetName().Version?.ToString() ?? "0.0.0",
-            AccessToken = issued.GetProperty("key").GetString(),
+            AccessToken = key,
         };
         var handler = new ConsoleConnectorHandler(Table, _view, _logger);
         _connector = new ConnectorClient(options, handler, cursorStore: null, _time, Gateway!.Services.GetRequiredService<ILoggerFactory>());
         await _connector.StartAsync(cancellationToken).ConfigureAwait(false);
-        DemoLog.ConnectorStarted(_logger, ConsoleConnectorId, issued.GetProperty("id").GetString() ?? "");
+        DemoLog.ConnectorStarted(_logger, ConsoleConnectorId, keyId);
+    }
+
+    private async Task IssueDeveloperConnectorAsync(string filePath, CancellationToken cancellationToken)
+    {
+        // A second key, for a connector the developer writes, not bound to a platform; shown and written, never logged.
+        var (keyId, key) = await IssueConnectorKeyAsync(DeveloperConnector.ConnectorId, "Issuing a key for your connector", cancellationToken).ConfigureAwait(false);
+        var developer = new DeveloperConnector(ConnectorAddress.GetLeftPart(UriPartial.Authority), key, Organization, filePath);
+        DeveloperConnector = developer;
+        try
+        {
+            await developer.WriteFileAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The connector file {filePath} (Demo:ConnectorFile) could not be written: {ex.Message}", ex);
+        }
+
+        DemoLog.DeveloperKeyIssued(_logger, DeveloperConnector.ConnectorId, keyId);
+    }
+
+    /// <summary>Issues a connector key through the admin API, as an administrator's POST does; returns its id and the key.</summary>
+    private async Task<(string Id, string Key)> IssueConnectorKeyAsync(string name, string what, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/organizations/{Organization}/connector-keys")
+        {
+            Content = JsonContent.Create(new { name }),
+        };
+        request.Headers.Add("X-Admin-Key", _adminKey);
+        using var response = await _gatewayHttp.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+        var issued = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+        return (issued.GetProperty("id").GetString() ?? "", issued.GetProperty("key").GetString()
+            ?? throw new InvalidOperationException($"{what} failed: the gateway answered without a key."));
     }
 
     private async Task WaitForSubscriptionAsync(CancellationToken cancellationToken)

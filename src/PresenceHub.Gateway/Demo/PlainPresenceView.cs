@@ -4,7 +4,8 @@ using PresenceHub.Presence;
 namespace PresenceHub.Gateway.Demo;
 
 /// <summary>
-/// Line-oriented output for a pipe or a test: the addresses once, then one line per presence change, as
+/// Line-oriented output for a pipe or a test: the addresses once (and the endpoint and key for the developer's own
+/// connector, as <c>connector endpoint=... key=... organization=... file=...</c>), then one line per presence change, as
 /// <c>key=value</c> pairs (values without spaces, except the quoted name).
 /// </summary>
 internal sealed class PlainPresenceView(TextWriter output) : IPresenceView
@@ -16,6 +17,13 @@ internal sealed class PlainPresenceView(TextWriter output) : IPresenceView
         foreach (var user in world.Users)
         {
             output.WriteLine(Invariant($"demo user id={user.Id} name=\"{user.DisplayName}\" consent={user.Consent}"));
+        }
+
+        if (world.DeveloperConnector is { } developer)
+        {
+            // The key is a secret; the developer's own console is where it is meant to appear.
+            output.WriteLine(Invariant(
+                $"connector endpoint={developer.Endpoint} key={developer.Key} organization={developer.Organization} file={developer.FilePath}"));
         }
 
         output.WriteLine("demo ready");

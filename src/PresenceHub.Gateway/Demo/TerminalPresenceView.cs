@@ -57,6 +57,13 @@ internal sealed class TerminalPresenceView(TextWriter output, TimeProvider time)
         frame.Append(Escape).Append('H');
         Line(frame, $"{Bold}PresenceHub demo{Reset}  Teams (Graph simulator) -> gateway webhook -> relay ({world.RelayMode}) -> connector API (gRPC) -> console connector");
         Line(frame, $"{Dim}gateway {world.WebAddress}  admin console {world.WebAddress}admin  connectors {world.ConnectorAddress}  simulator {world.Simulator.BaseAddress}_simulator  organization {world.Organization}{Reset}");
+        if (world.DeveloperConnector is { } developer)
+        {
+            // Two lines: the key alone is 64 characters. The organization is in the line above.
+            Line(frame, $"your connector  endpoint {Bold}{developer.Endpoint}{Reset}  key {Bold}{developer.Key}{Reset}");
+            Line(frame, $"{Dim}any connector id and platform; endpoint, key and organization are also in {developer.FilePath} until the demo stops{Reset}");
+        }
+
         Line(frame, "");
         var header = new StringBuilder(Bold);
         foreach (var column in columns)
