@@ -56,6 +56,58 @@ public sealed class PythonSampleConnectorTests
     }
 
     [Fact]
+    public async Task PythonSample_WhenTheHubDropsTheStream_ResumesAfterItsCursor_AndSkipsARedeliveredEvent()
+    {
+        var sample = await PythonSample.PrepareAsync();
+        await using var hub = await FakePresenceHub.StartAsync();
+        hub.ResumeOverlap = 1; // after a reconnect the hub sends the last acknowledged event again
+        var ada = FakeUser.Create("ada");
+        var first = hub.PushPresence(ada, new PresenceState(Availability.Busy, Activity.InACall));
+
+        var run = PythonSample.RunAsync(sample, new Dictionary<string, string>
+        {
+            ["PRESENCEHUB_ADDRESS"] = $"{hub.Address.Host}:{hub.Address.Port}",
+            ["PRESENCEHUB_TOKEN"] = hub.AccessToken,
+            ["EXIT_AFTER_EVENTS"] = "2",
+        });
+        await hub.WaitUntilAsync(h => h.AcknowledgedEventIds.Contains(first), PythonSample.RunDeadline);
+        var cursor = hub.AcknowledgedCursor;
+        hub.DropStreams();
+        await hub.WaitUntilAsync(h => h.Connections.Count == 2, PythonSample.RunDeadline);
+        var second = hub.PushPresence(ada, new PresenceState(Availability.Away, Activity.Away));
+        var (exitCode, output) = await run;
+
+        Assert.True(exitCode == 0, $"the sample exited with {exitCode}:\n{output}");
+        Assert.Equal([null, cursor], hub.Connections.Select(c => c.ResumeCursor));
+        Assert.Contains("outcome=RESUME_OUTCOME_RESUMED", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n'), l => l.StartsWith($"presence {first} ", StringComparison.Ordinal));
+        Assert.Contains($"presence {second} user={ada.TeamsUserId} Away/Away", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PythonSample_WhenTheHubStopsAnswering_ReconnectsAfterThreeHeartbeatIntervals()
+    {
+        var sample = await PythonSample.PrepareAsync();
+        await using var hub = await FakePresenceHub.StartAsync(new FakePresenceHubOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+        hub.EchoHeartbeats = false;
+        var ada = FakeUser.Create("ada");
+
+        var run = PythonSample.RunAsync(sample, new Dictionary<string, string>
+        {
+            ["PRESENCEHUB_ADDRESS"] = $"{hub.Address.Host}:{hub.Address.Port}",
+            ["PRESENCEHUB_TOKEN"] = hub.AccessToken,
+            ["EXIT_AFTER_EVENTS"] = "1",
+        });
+        await hub.WaitUntilAsync(h => h.Connections.Count >= 2 && h.HeartbeatsReceived > 0, PythonSample.RunDeadline);
+        var eventId = hub.PushPresence(ada, new PresenceState(Availability.Busy, Activity.InACall));
+        var (exitCode, output) = await run;
+
+        Assert.True(exitCode == 0, $"the sample exited with {exitCode}:\n{output}");
+        Assert.Contains("no message from the hub for three heartbeat intervals", output, StringComparison.Ordinal);
+        Assert.Contains($"presence {eventId} user={ada.TeamsUserId} Busy/InACall", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PythonSample_WithAWrongKey_ExitsThree()
     {
         var sample = await PythonSample.PrepareAsync();
