@@ -221,7 +221,11 @@ public sealed partial class ConnectorClient : IHostedService, IAsyncDisposable
     /// <param name="platformUserId">The user's id on the connector's platform.</param>
     /// <param name="state">The presence, e.g. from <c>SlackPresenceMapping.Instance.FromPlatform(...)</c>.</param>
     /// <param name="mailHint">The user's mail, a hint for linking a user the hub does not know yet; null for none.</param>
-    /// <param name="version">The platform's own ordering stamp for this user; null to let the hub order by observation time.</param>
+    /// <param name="version">
+    /// The platform's own ordering stamp for this user (1 to 255 printable ASCII characters without spaces, compared
+    /// ordinally, so numbers are zero-padded to a fixed width); null to let the hub order by arrival. Use one or the
+    /// other for a platform, never both.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What the hub did.</returns>
     /// <exception cref="RpcException">The hub refused the call (e.g. Unauthenticated) or stayed unreachable.</exception>
@@ -229,7 +233,7 @@ public sealed partial class ConnectorClient : IHostedService, IAsyncDisposable
         string platformUserId,
         PresenceState state,
         string? mailHint = null,
-        PresenceVersion? version = null,
+        string? version = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(platformUserId);

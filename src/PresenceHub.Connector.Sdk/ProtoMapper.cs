@@ -175,12 +175,12 @@ internal static class ProtoMapper
     };
 
     public static V1.PresencePublication ToProto(
-        string publicationId, string platformUserId, PresenceState state, PresenceVersion? version, DateTimeOffset observedAt, string? mailHint) => new()
+        string publicationId, string platformUserId, PresenceState state, string? version, DateTimeOffset observedAt, string? mailHint) => new()
     {
         PublicationId = publicationId,
         PlatformUserId = platformUserId,
         Presence = ToProto(state),
-        Version = version?.Stamp ?? string.Empty,
+        Version = version ?? string.Empty,
         ObservedAt = Timestamp.FromDateTimeOffset(observedAt),
         MailHint = mailHint ?? string.Empty,
     };

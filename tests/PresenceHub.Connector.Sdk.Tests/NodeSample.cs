@@ -13,6 +13,9 @@ internal static class NodeSample
     public static readonly TimeSpan InstallDeadline = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(60);
 
+    // Debian's Node and npm; with NodeSource's nodejs (which bundles npm) only nodejs is needed.
+    private const string InstallCommand = "apt-get install -y nodejs npm";
+
     /// <summary>The sample's directory, with its packages installed.</summary>
     public static async Task<string> PrepareAsync()
     {
@@ -37,6 +40,8 @@ internal static class NodeSample
 
     private static async Task EnsureDependenciesAsync(string sample)
     {
+        RequiredProgram.Ensure("node", InstallCommand);
+        RequiredProgram.Ensure("npm", InstallCommand);
         var (nodeExit, nodeVersion) = await RunAsync("node", "--version", sample, RunDeadline);
         Assert.True(nodeExit == 0, $"node did not run: {nodeVersion}");
         if (Directory.Exists(Path.Combine(sample, "node_modules", "@grpc", "grpc-js")) &&

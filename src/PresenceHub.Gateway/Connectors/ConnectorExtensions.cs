@@ -44,7 +44,8 @@ internal static class ConnectorExtensions
 
     public static IEndpointRouteBuilder MapConnectorApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<ConnectorService>();
+        var maxMessage = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.MaxMessageBytes;
+        endpoints.MapGrpcService<ConnectorService>().Add(endpoint => ConnectorMessageLimit.NameTheLimit(endpoint, maxMessage));
         endpoints.MapGrpcHealthChecksService();
         if (endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.EnableReflection)
         {

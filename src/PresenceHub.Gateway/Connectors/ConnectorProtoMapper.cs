@@ -83,20 +83,7 @@ internal static class ConnectorProtoMapper
         if (relayEvent.Kind == RelayEventKind.Profile && (profile ?? relayEvent.Profile) is { } changed)
         {
             // The directory's record is the newest; a profile event in Redis names only the user.
-            proto.Kind = V1.EventKind.Profile;
-            proto.SourcePlatform = Platform.Teams.Id;
-            proto.OriginPlatform = Platform.Teams.Id;
-            proto.Profile = new V1.ProfileChange
-            {
-                Profile = new V1.UserProfile
-                {
-                    DisplayName = changed.DisplayName ?? string.Empty,
-                    Mail = changed.Mail ?? string.Empty,
-                    UserPrincipalName = changed.UserPrincipalName ?? string.Empty,
-                    JobTitle = changed.JobTitle ?? string.Empty,
-                    AccountEnabled = changed.AccountEnabled,
-                },
-            };
+            SetProfile(proto, changed);
             return proto;
         }
 
@@ -117,6 +104,46 @@ internal static class ConnectorProtoMapper
         }
 
         return null;
+    }
+
+    /// <summary>Suffix of the id and cursor of the profile sent along with a snapshot presence.</summary>
+    public const string SnapshotProfileSuffix = "/profile";
+
+    /// <summary>
+    /// The profile event that follows a snapshot presence event, so a connector starting from a snapshot learns every
+    /// user's name: the presence's id and cursor with <see cref="SnapshotProfileSuffix"/>, which sorts right after it.
+    /// </summary>
+    public static V1.ConnectorEvent ToSnapshotProfile(V1.ConnectorEvent presence, UserProfileRecord profile)
+    {
+        var proto = new V1.ConnectorEvent
+        {
+            EventId = presence.EventId + SnapshotProfileSuffix,
+            Cursor = presence.Cursor + SnapshotProfileSuffix,
+            OrganizationId = presence.OrganizationId,
+            User = presence.User,
+            PlatformUserId = presence.PlatformUserId,
+            ObservedAt = presence.ObservedAt,
+        };
+        SetProfile(proto, profile);
+        return proto;
+    }
+
+    private static void SetProfile(V1.ConnectorEvent proto, UserProfileRecord profile)
+    {
+        proto.Kind = V1.EventKind.Profile;
+        proto.SourcePlatform = Platform.Teams.Id;
+        proto.OriginPlatform = Platform.Teams.Id;
+        proto.Profile = new V1.ProfileChange
+        {
+            Profile = new V1.UserProfile
+            {
+                DisplayName = profile.DisplayName ?? string.Empty,
+                Mail = profile.Mail ?? string.Empty,
+                UserPrincipalName = profile.UserPrincipalName ?? string.Empty,
+                JobTitle = profile.JobTitle ?? string.Empty,
+                AccountEnabled = profile.AccountEnabled,
+            },
+        };
     }
 
     /// <summary>The Teams user an event is about, for looking up profiles and links; null when it has none.</summary>

@@ -54,15 +54,21 @@ internal sealed class ConnectorPublisher(
             return Rejected("presence is required.");
         }
 
+        if (publication.Presence.StatusMessage is { Content: { } status } && status.Trim().EnumerateRunes().Count() > StatusMessage.MaxLength)
+        {
+            return Rejected($"presence.status_message.content is at most {StatusMessage.MaxLength} characters.");
+        }
+
         PresenceVersion? version = null;
         if (publication.Version.Length > 0)
         {
-            if (!PresenceVersion.TryParse(publication.Version, out var parsed))
+            if (PlatformStampError(publication.Version) is { } error)
             {
-                return Rejected("version is not a PresenceHub version stamp; leave it empty to order by arrival.");
+                return Rejected(error);
             }
 
-            version = parsed;
+            // The platform's own stamp, kept as it is and compared ordinally with the user's earlier ones.
+            version = PresenceVersion.FromSequence(publication.Version);
         }
 
         var match = await identities.ResolvePlatformUserAsync(
@@ -99,6 +105,20 @@ internal sealed class ConnectorPublisher(
         }
 
         return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Accepted, TeamsUserId = teamsUserId };
+    }
+
+    /// <summary>Why a publication's version is not a platform ordering stamp; null when it is one.</summary>
+    private static string? PlatformStampError(string version)
+    {
+        const string Expected = "version is the platform's own ordering stamp: 1 to 255 printable ASCII characters without spaces ('!' to '~'), " +
+            "compared ordinally, e.g. a sequence number zero-padded to a fixed width ('00000000000000000042'); leave it empty to order by arrival";
+        if (version.Length >= PresenceVersion.MaxLength)
+        {
+            return $"{Expected}; got {version.Length} characters.";
+        }
+
+        var bad = version.AsSpan().IndexOfAnyExceptInRange('!', '~');
+        return bad < 0 ? null : $"{Expected}; the character at position {bad} is not allowed.";
     }
 
     private static V1.PublicationResult Rejected(string detail) => new() { Outcome = V1.PublicationOutcome.Rejected, Detail = detail };

@@ -35,14 +35,22 @@ internal sealed class ConnectorService(
     /// <summary>Names the connector's platform on unary calls (streams say it in their hello).</summary>
     public const string PlatformHeader = "presencehub-platform";
 
+    /// <summary>Longest resume cursor accepted; every cursor the hub writes is shorter.</summary>
+    private const int MaxCursorLength = 256;
+
     public override async Task Connect(
         IAsyncStreamReader<V1.ConnectRequest> requestStream, IServerStreamWriter<V1.ConnectResponse> responseStream, ServerCallContext context)
     {
         var caller = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         var hello = await ReadHelloAsync(requestStream, context).ConfigureAwait(false);
-        if (!ConnectorFeedId.IsValidName(hello.ConnectorId))
+        if (!ConnectorFeedId.IsValidName(hello.ConnectorId) || !char.IsAsciiLetterOrDigit(hello.ConnectorId[0]))
         {
-            throw Invalid($"connector_id must be 1 to {ConnectorFeedId.MaxLength} letters, digits, '-', '_' or '.'.");
+            throw Invalid($"connector_id must be 1 to {ConnectorFeedId.MaxLength} letters, digits, '-', '_' or '.', starting with a letter or digit (e.g. 'slack-bridge-1').");
+        }
+
+        if (hello.ResumeCursor.Length > MaxCursorLength)
+        {
+            throw Invalid($"resume_cursor is at most {MaxCursorLength} characters: send the cursor of the last event you handled, unchanged.");
         }
 
         var platform = ParsePlatform(hello.Platform);
@@ -55,16 +63,20 @@ internal sealed class ConnectorService(
         try
         {
             await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(caller.Organization, hello.ConnectorId), hello.ConnectorId,
-                context.CancellationToken).ConfigureAwait(false);
-            var session = new ConnectorSession(caller, hello.ConnectorId, platform, feed, responseStream, services,
-                hello.ResumeCursor.Length > 0 ? hello.ResumeCursor : null);
+                hello.ResumeCursor.Length > 0 ? hello.ResumeCursor : null, context.CancellationToken).ConfigureAwait(false);
+            var session = new ConnectorSession(caller, hello.ConnectorId, platform, feed, responseStream, services);
             sessions.Register(session);
             services.Metrics.StreamOpened();
             ConnectorLog.Connected(logger, hello.ConnectorId, platform.Id, hello.Version, caller.Organization.ToString(), session.SessionId, caller.CredentialId);
             var reason = "closed by the connector";
             try
             {
-                var outcome = hello.ResumeCursor.Length > 0 ? V1.ResumeOutcome.Resumed : V1.ResumeOutcome.Fresh;
+                var outcome = feed.Start switch
+                {
+                    FeedStart.Resumed => V1.ResumeOutcome.Resumed,
+                    FeedStart.Fresh => V1.ResumeOutcome.Fresh,
+                    _ => V1.ResumeOutcome.Snapshot,
+                };
                 await session.RunAsync(requestStream, session.Welcome(outcome), context.CancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -90,7 +102,7 @@ internal sealed class ConnectorService(
         var caller = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         CheckCount(request.Users.Count);
         var token = context.CancellationToken;
-        await RequireFederatedPlatformAsync(caller, OptionalPlatform(context), token).ConfigureAwait(false);
+        await RequireFederatedPlatformAsync(caller, AllowedPlatform(caller, context), token).ConfigureAwait(false);
         var userIds = new string?[request.Users.Count];
         for (var i = 0; i < request.Users.Count; i++)
         {
@@ -131,7 +143,7 @@ internal sealed class ConnectorService(
         var caller = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         CheckCount(request.Queries.Count);
         var token = context.CancellationToken;
-        await RequireFederatedPlatformAsync(caller, OptionalPlatform(context), token).ConfigureAwait(false);
+        await RequireFederatedPlatformAsync(caller, AllowedPlatform(caller, context), token).ConfigureAwait(false);
         await RequireEntitledAsync(caller,
             request.Queries.Select(q => q.SubjectCase == V1.IdentityQuery.SubjectOneofCase.TeamsUserId ? NormalizeUserId(q.TeamsUserId) : null), token)
             .ConfigureAwait(false);
@@ -315,14 +327,20 @@ internal sealed class ConnectorService(
         }
     }
 
+    /// <summary>The platform a unary call names, which the credential must allow; null when it names none.</summary>
+    private Platform? AllowedPlatform(ConnectorCaller caller, ServerCallContext context) =>
+        OptionalPlatform(context) is { } platform && !caller.Allows(platform)
+            ? throw Denied(caller, "The credential does not allow this platform.")
+            : OptionalPlatform(context);
+
     private static Platform? OptionalPlatform(ServerCallContext context) =>
         context.RequestHeaders.GetValue(PlatformHeader) is { Length: > 0 } value ? ParsePlatform(value) : null;
 
     private static Platform ParsePlatform(string value)
     {
-        if (!Platform.TryParse(value, out var platform))
+        if (!Platform.TryParse(value, out var platform) || platform.Id != value)
         {
-            throw Invalid($"platform must be a lowercase token of at most {Platform.MaxLength} characters.");
+            throw Invalid($"platform must be a lowercase token: 1 to {Platform.MaxLength} lowercase letters, digits or '-', starting with a letter (e.g. 'slack').");
         }
 
         if (platform == Platform.Teams)

@@ -23,10 +23,10 @@ internal sealed class ConnectorSession
     private readonly ConnectorOptions _options;
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly Lock _gate = new();
-    private readonly LinkedList<string> _outstanding = [];
-    private readonly Dictionary<string, LinkedListNode<string>> _outstandingById = new(StringComparer.Ordinal);
+    private readonly LinkedList<Sent> _outstanding = [];
+    private readonly Dictionary<string, LinkedListNode<Sent>> _outstandingById = new(StringComparer.Ordinal);
+    private readonly RecentCursors _acknowledged;
     private readonly CancellationTokenSource _ended = new();
-    private readonly string? _resumeCursor;
     private readonly LinkedList<Queued> _queue = [];
     private readonly Dictionary<(string UserId, Platform Source), LinkedListNode<Queued>> _waiting = [];
     private TaskCompletionSource _windowOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,9 +40,8 @@ internal sealed class ConnectorSession
 
     public ConnectorSession(
         ConnectorCaller caller, string connectorId, Platform platform, IRelayFeed feed,
-        IServerStreamWriter<V1.ConnectResponse> writer, ConnectorSessionServices services, string? resumeCursor)
+        IServerStreamWriter<V1.ConnectResponse> writer, ConnectorSessionServices services)
     {
-        _resumeCursor = resumeCursor;
         _caller = caller;
         ConnectorId = connectorId;
         Platform = platform;
@@ -50,6 +49,7 @@ internal sealed class ConnectorSession
         _writer = writer;
         _services = services;
         _options = services.Options.CurrentValue;
+        _acknowledged = new RecentCursors(2 * _options.MaxUnacknowledgedEvents);
         SessionId = Guid.NewGuid().ToString("N");
         _lastReceivedTicks = services.Time.GetTimestamp();
         ConnectedAt = services.Time.GetUtcNow();
@@ -151,9 +151,9 @@ internal sealed class ConnectorSession
 
     /// <summary>
     /// Moves events from the relay feed into the stream's bounded queue. Presence from the connector's own platform
-    /// (an echo) and events at or before its resume cursor are acknowledged without sending. A presence event whose
-    /// user and source already wait in the queue replaces the waiting one, which is acknowledged: presence is state,
-    /// so a connector that falls behind gets fewer, newer events. Reading pauses while the queue is full.
+    /// (an echo) is acknowledged without sending. A presence event whose user and source already wait in the queue
+    /// replaces the waiting one, which is acknowledged: presence is state, so a connector that falls behind gets
+    /// fewer, newer events. Reading pauses while the queue is full.
     /// </summary>
     private async Task FillAsync(CancellationToken token)
     {
@@ -191,12 +191,7 @@ internal sealed class ConnectorSession
             {
                 foreach (var e in events)
                 {
-                    if (RelayEventIds.IsAtOrBefore(e.Id, _resumeCursor))
-                    {
-                        // Handled before a crash that came before its acknowledgement: the resume cursor says so.
-                        skip.Add(e.Id);
-                    }
-                    else if (e.Kind == RelayEventKind.Presence && e.Presence is null)
+                    if (e.Kind == RelayEventKind.Presence && e.Presence is null)
                     {
                         skip.Add(e.Id);
                     }
@@ -238,9 +233,10 @@ internal sealed class ConnectorSession
     }
 
     /// <summary>
-    /// Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement. The next
-    /// batch is taken and mapped while the previous one is being written, so mapping and the metadata log overlap the
-    /// transport; writes stay in order because each starts only after the previous one finished.
+    /// Writes the queue to the stream in batches, never more than the window beyond the last acknowledgement, each in
+    /// cursor order. The next batch is taken and mapped while the previous one is being written, so mapping and the
+    /// metadata log overlap the transport; writes stay in order because each starts only after the previous one
+    /// finished.
     /// </summary>
     private async Task DeliverAsync(CancellationToken token)
     {
@@ -250,12 +246,21 @@ internal sealed class ConnectorSession
             while (!token.IsCancellationRequested)
             {
                 var taken = new List<Queued>();
+                var withProfile = new HashSet<string>(StringComparer.Ordinal);
                 Task changed;
                 lock (_gate)
                 {
+                    // A snapshot presence brings its user's profile along when there is room for both.
                     var room = Math.Min(_options.MaxUnacknowledgedEvents - _outstanding.Count, _options.MaxBatchSize);
-                    while (room-- > 0 && _queue.First is { } first)
+                    while (room > 0 && _queue.First is { } first)
                     {
+                        room--;
+                        if (first.Value.Event.IsSnapshot && room > 0)
+                        {
+                            room--;
+                            withProfile.Add(first.Value.Event.Id);
+                        }
+
                         _queue.RemoveFirst();
                         if (first.Value.Event.Presence is { } update)
                         {
@@ -269,10 +274,6 @@ internal sealed class ConnectorSession
                     {
                         _queueDrained.TrySetResult();
                         _queueDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                        foreach (var queued in taken)
-                        {
-                            _outstandingById[queued.Event.Id] = _outstanding.AddLast(queued.Event.Id);
-                        }
                     }
 
                     // Wake on either: more events queued, or acknowledgements opening the window.
@@ -285,9 +286,18 @@ internal sealed class ConnectorSession
                     continue;
                 }
 
-                var batch = await MapAsync(taken, token).ConfigureAwait(false);
+                taken.Sort(static (a, b) => string.CompareOrdinal(a.Event.Id, b.Event.Id));
+                var batch = await MapAsync(taken, withProfile, token).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    foreach (var entry in batch.Outstanding)
+                    {
+                        _outstandingById[entry.Cursor] = _outstanding.AddLast(entry);
+                    }
+                }
+
                 await writing.ConfigureAwait(false);
-                writing = WriteBatchAsync(batch, taken, token);
+                writing = WriteBatchAsync(batch.Events, taken, token);
             }
         }
         catch
@@ -335,7 +345,13 @@ internal sealed class ConnectorSession
 
     private static int QueueCapacityOf(ConnectorOptions options) => Math.Max(options.MaxBatchSize * 4, 1024);
 
-    private async Task<V1.EventBatch> MapAsync(List<Queued> events, CancellationToken token)
+    /// <summary>
+    /// The batch as the connector receives it, and what it leaves outstanding, in stream order: every event taken
+    /// (acknowledged with the relay id it came with, also one the connector API cannot express) and, after each
+    /// snapshot presence, the user's profile, so a connector that starts from a snapshot can show names.
+    /// </summary>
+    private async Task<(V1.EventBatch Events, List<Sent> Outstanding)> MapAsync(
+        List<Queued> events, HashSet<string> withProfile, CancellationToken token)
     {
         var userIds = events.Select(q => ConnectorProtoMapper.SubjectUserId(q.Event)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var profiles = await _services.Directory.GetManyAsync(Organization, userIds, token).ConfigureAwait(false);
@@ -347,21 +363,33 @@ internal sealed class ConnectorSession
         }
 
         var batch = new V1.EventBatch();
+        var outstanding = new List<Sent>(events.Count);
         foreach (var (e, coalesced) in events)
         {
+            outstanding.Add(new Sent(e.Id, e.Id));
             var subject = ConnectorProtoMapper.SubjectUserId(e);
             var (profile, platformUserId) = subject is null ? default : byUser[subject];
-            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced) is { } proto)
+            if (ConnectorProtoMapper.ToProto(e, profile, platformUserId, coalesced) is not { } proto)
             {
-                batch.Events.Add(proto);
+                continue;
+            }
+
+            batch.Events.Add(proto);
+            if (withProfile.Contains(e.Id) && profile is not null && ConnectorProtoMapper.ToSnapshotProfile(proto, profile) is var profileEvent)
+            {
+                batch.Events.Add(profileEvent);
+                outstanding.Add(new Sent(profileEvent.Cursor, null));
             }
         }
 
-        return batch;
+        return (batch, outstanding);
     }
 
     /// <summary>An event waiting to be written, with how many older events of the same user it replaced.</summary>
     private readonly record struct Queued(RelayEvent Event, int Coalesced);
+
+    /// <summary>A cursor written and not yet acknowledged, with the relay event it acknowledges (none for a profile sent along with a snapshot).</summary>
+    private readonly record struct Sent(string Cursor, string? RelayId);
 
     private async Task ReadAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
     {
@@ -414,7 +442,7 @@ internal sealed class ConnectorSession
         LastError = reason.ToString();
     }
 
-    private static async Task<bool> NextAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
+    private async Task<bool> NextAsync(IAsyncStreamReader<V1.ConnectRequest> requests, CancellationToken token)
     {
         try
         {
@@ -424,15 +452,21 @@ internal sealed class ConnectorSession
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "A message on the stream is not a ConnectRequest."));
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            throw ConnectorMessageLimit.Exceeded(_options.MaxMessageBytes);
+        }
     }
 
     /// <summary>
     /// The cursor acknowledges every event written up to and including it; listed event ids are acknowledged too.
-    /// Unknown or repeated ones are ignored: they were acknowledged before.
+    /// Repeated ones are ignored: they were acknowledged before. A cursor this stream never wrote is answered with
+    /// <see cref="V1.StreamErrorReason.UnknownCursor"/> and ignored.
     /// </summary>
     private async Task AcknowledgeAsync(V1.EventAcknowledgement ack, CancellationToken token)
     {
         var handled = new List<string>();
+        var unknown = false;
         lock (_gate)
         {
             if (ack.Cursor.Length > 0 && _outstandingById.ContainsKey(ack.Cursor))
@@ -440,21 +474,24 @@ internal sealed class ConnectorSession
                 while (_outstanding.First is { } first)
                 {
                     _outstanding.RemoveFirst();
-                    _outstandingById.Remove(first.Value);
-                    handled.Add(first.Value);
-                    if (first.Value == ack.Cursor)
+                    Handled(first.Value);
+                    if (first.Value.Cursor == ack.Cursor)
                     {
                         break;
                     }
                 }
             }
+            else if (ack.Cursor.Length > 0 && !_acknowledged.Contains(ack.Cursor))
+            {
+                unknown = true;
+            }
 
             foreach (var id in ack.EventIds)
             {
-                if (_outstandingById.Remove(id, out var node))
+                if (_outstandingById.TryGetValue(id, out var node))
                 {
                     _outstanding.Remove(node);
-                    handled.Add(id);
+                    Handled(node.Value);
                 }
             }
 
@@ -465,24 +502,52 @@ internal sealed class ConnectorSession
             }
         }
 
+        if (unknown)
+        {
+            CountError(V1.StreamErrorReason.UnknownCursor);
+            await WriteAsync(new V1.ConnectResponse
+            {
+                Error = new V1.StreamError
+                {
+                    Reason = V1.StreamErrorReason.UnknownCursor,
+                    Detail = "The acknowledged cursor was never sent on this stream; acknowledge the cursor of an event you received.",
+                },
+            }, token).ConfigureAwait(false);
+        }
+
         if (handled.Count > 0)
         {
             await _feed.AcknowledgeAsync(handled, token).ConfigureAwait(false);
         }
+
+        void Handled(Sent entry)
+        {
+            _outstandingById.Remove(entry.Cursor);
+            _acknowledged.Add(entry.Cursor);
+            if (entry.RelayId is { } relayId)
+            {
+                handled.Add(relayId);
+            }
+        }
     }
 
+    /// <summary>
+    /// Ends the stream once nothing arrived for three heartbeat intervals: it wakes when that much time will have
+    /// passed since the last message, not on a fixed tick, so the limit is three intervals and not up to four.
+    /// </summary>
     private async Task WatchSilenceAsync(CancellationToken token)
     {
         var limit = _options.HeartbeatInterval * 3;
         while (true)
         {
-            await Task.Delay(_options.HeartbeatInterval, _services.Time, token).ConfigureAwait(false);
             var silence = _services.Time.GetElapsedTime(Interlocked.Read(ref _lastReceivedTicks));
-            if (silence > limit)
+            if (silence >= limit)
             {
                 ConnectorLog.Silent(_services.Logger, SessionId, silence);
                 throw new RpcException(new Status(StatusCode.Unavailable, $"Nothing received for {silence}; heartbeat every {_options.HeartbeatInterval}."));
             }
+
+            await Task.Delay(limit - silence, _services.Time, token).ConfigureAwait(false);
         }
     }
 

@@ -68,8 +68,8 @@ internal sealed class ShareOutRelay(IPresenceRelay inner, IPrivacySettingsStore 
         OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken) =>
         inner.GetLastKnownAsync(organization, subjects, cancellationToken);
 
-    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken) =>
-        inner.OpenFeedAsync(connector, consumer, cancellationToken);
+    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, string? resumeCursor, CancellationToken cancellationToken) =>
+        inner.OpenFeedAsync(connector, consumer, resumeCursor, cancellationToken);
 
     public Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken) =>
         inner.WithdrawAsync(organization, users, cancellationToken);

@@ -42,7 +42,24 @@ public interface IPresenceRelay
     /// </param>
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
-    Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken);
+    Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken) =>
+        OpenFeedAsync(connector, consumer, null, cancellationToken);
+
+    /// <summary>
+    /// Opens a connector's feed to resume after a cursor the connector names (the id of the last event it handled).
+    /// Events at or before a cursor that was delivered and is still retained are acknowledged and the feed resumes
+    /// after it (<see cref="FeedStart.Resumed"/>). A cursor that is malformed, unknown, newer than anything delivered
+    /// or older than the relay retains skips the backlog and starts the feed with a snapshot
+    /// (<see cref="FeedStart.Snapshot"/>). Without a cursor the feed continues after the last acknowledgement
+    /// (<see cref="FeedStart.Resumed"/>), or, for a connector that never acknowledged anything, from the start of its
+    /// first snapshot (<see cref="FeedStart.Fresh"/>).
+    /// </summary>
+    /// <param name="connector">The organization and connector the feed belongs to.</param>
+    /// <param name="consumer">A stable name of the connector instance reading, as above.</param>
+    /// <param name="resumeCursor">The connector's resume cursor; null for none.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, string? resumeCursor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Fans out one <see cref="RelayEventKind.Profile"/> event per profile to every connector of the organization,

@@ -14,6 +14,9 @@ public interface IRelayFeed : IAsyncDisposable
     /// <summary>The connector this feed belongs to.</summary>
     ConnectorFeedId Connector { get; }
 
+    /// <summary>Where the feed started, as decided when it was opened.</summary>
+    FeedStart Start { get; }
+
     /// <summary>
     /// Returns the next events, waiting until there is at least one. Events stay pending until acknowledged.
     /// </summary>

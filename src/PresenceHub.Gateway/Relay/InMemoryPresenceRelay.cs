@@ -145,7 +145,10 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         return Task.FromResult<IReadOnlyList<PresenceUpdate?>>(result);
     }
 
-    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken)
+    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken) =>
+        OpenFeedAsync(connector, consumer, null, cancellationToken);
+
+    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, string? resumeCursor, CancellationToken cancellationToken)
     {
         if (connector.ConnectorId is null)
         {
@@ -158,22 +161,86 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         }
 
         var organization = Get(connector.Organization);
+        FeedStart start;
         lock (organization.Gate)
         {
-            if (!organization.Groups.ContainsKey(connector.ConnectorId))
+            if (!organization.Groups.TryGetValue(connector.ConnectorId, out var group))
             {
-                var group = new Group { LastDelivered = organization.LastSeq };
+                group = new Group { LastDelivered = organization.LastSeq };
                 organization.Groups.Add(connector.ConnectorId, group);
                 if (organization.LastKnown.Count > 0)
                 {
-                    group.Snapshot = new Snapshot(NewMark(), [.. organization.LastKnown.Keys]);
+                    group.Snapshot = new Snapshot(NewMark(), Format(group.LastDelivered), [.. organization.LastKnown.Keys]);
                 }
+
+                start = resumeCursor is null ? FeedStart.Fresh : FeedStart.Snapshot;
+            }
+            else
+            {
+                start = Resume(organization, group, resumeCursor);
+            }
+
+            if (start == FeedStart.Snapshot && group.Snapshot is null)
+            {
+                Coalesce(organization, group, connector, "resume-cursor");
             }
         }
 
         RelayLog.FeedOpened(_logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
-        return Task.FromResult<IRelayFeed>(new Feed(this, organization, connector, consumer));
+        return Task.FromResult<IRelayFeed>(new Feed(this, organization, connector, consumer, start));
     }
+
+    /// <summary>
+    /// Where an existing group resumes: after a cursor it was delivered and still holds (acknowledging what the cursor
+    /// covers), after its last acknowledgement when no cursor is given, or from a new snapshot.
+    /// </summary>
+    private static FeedStart Resume(Organization organization, Group group, string? resumeCursor)
+    {
+        if (resumeCursor is null)
+        {
+            return group.Acknowledged ? FeedStart.Resumed : FeedStart.Fresh;
+        }
+
+        long covered;
+        if (resumeCursor.Length == SeqWidth && long.TryParse(resumeCursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) &&
+            seq <= group.LastDelivered && seq >= organization.FirstSeq - 1)
+        {
+            covered = seq;
+        }
+        else if (SnapshotCursor.TryParse(resumeCursor, out var page) && group.Snapshot is { } snapshot && snapshot.Mark == page.Mark)
+        {
+            // Inside the snapshot being delivered: it goes on from its first unacknowledged page.
+            covered = long.Parse(snapshot.At, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            group.Snapshot = null;
+            return FeedStart.Snapshot;
+        }
+
+        foreach (var handled in group.Pending.Keys.TakeWhile(k => k <= covered).ToList())
+        {
+            group.Pending.Remove(handled);
+        }
+
+        group.Acknowledged = true;
+        return FeedStart.Resumed;
+    }
+
+    /// <summary>Skips a group's backlog and starts it on a snapshot of every last-known presence.</summary>
+    private void Coalesce(Organization organization, Group group, ConnectorFeedId connector, string reason)
+    {
+        group.LastDelivered = organization.LastSeq;
+        group.Pending.Clear();
+        group.Snapshot = new Snapshot(NewMark(), Format(group.LastDelivered), [.. organization.LastKnown.Keys]);
+        _telemetry.Coalesced.Add(1);
+        RelayLog.Coalesced(_logger, connector.ConnectorId, connector.Organization.ToString(), reason);
+    }
+
+    /// <summary>Width of an event id: the sequence number, zero-padded so ids compare ordinally in stream order.</summary>
+    private const int SeqWidth = 19;
+
+    private static string Format(long seq) => seq.ToString("D19", CultureInfo.InvariantCulture);
 
     /// <summary>Applies a change to an organization's state and appends its events, atomically for readers.</summary>
     private void Append(
@@ -213,9 +280,12 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
     private sealed record Pending(string Consumer, DateTimeOffset DeliveredAt);
 
-    private sealed class Snapshot(string mark, PresenceSubject[] subjects)
+    private sealed class Snapshot(string mark, string at, PresenceSubject[] subjects)
     {
         public string Mark { get; } = mark;
+
+        /// <summary>The group's last delivered id when the snapshot was taken.</summary>
+        public string At { get; } = at;
 
         public PresenceSubject[] Subjects { get; } = subjects;
 
@@ -229,6 +299,9 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         public SortedDictionary<long, Pending> Pending { get; } = [];
 
         public Snapshot? Snapshot { get; set; }
+
+        /// <summary>Whether the connector has acknowledged anything yet.</summary>
+        public bool Acknowledged { get; set; }
     }
 
     private sealed class Organization
@@ -348,9 +421,11 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         private string? _snapshotMark;
         private int _snapshotCursor;
         private bool _snapshotDone;
+        private readonly PageAcknowledgements _pages = new();
 
-        public Feed(InMemoryPresenceRelay relay, Organization organization, ConnectorFeedId connector, string consumer)
+        public Feed(InMemoryPresenceRelay relay, Organization organization, ConnectorFeedId connector, string consumer, FeedStart start)
         {
+            Start = start;
             _relay = relay;
             _organization = organization;
             Connector = connector;
@@ -360,6 +435,8 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         }
 
         public ConnectorFeedId Connector { get; }
+
+        public FeedStart Start { get; }
 
         private RelayOptions Options => _relay._options;
 
@@ -395,6 +472,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
             lock (_organization.Gate)
             {
                 var group = _organization.Groups[Connector.ConnectorId];
+                group.Acknowledged |= eventIds.Count > 0;
                 foreach (var id in eventIds)
                 {
                     // Stream events (plain sequence numbers) first: they are nearly every acknowledgement.
@@ -404,7 +482,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                     }
                     else if (SnapshotCursor.TryParse(id, out var page))
                     {
-                        if (page.IsLastOfPage && group.Snapshot is { } snapshot && snapshot.Mark == page.Mark &&
+                        if (_pages.Complete(page) && group.Snapshot is { } snapshot && snapshot.Mark == page.Mark &&
                             snapshot.Cursor.ToString(CultureInfo.InvariantCulture) == page.Cursor)
                         {
                             AdvanceSnapshot(group, page.Next);
@@ -474,7 +552,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
                 if (trimmed)
                 {
-                    Coalesce(group, "trimmed-pending");
+                    _relay.Coalesce(_organization, group, Connector, "trimmed-pending");
                 }
 
                 if (events.Count > 0)
@@ -484,11 +562,11 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
                 if (_organization.LastSeq - group.LastDelivered > Options.LagBound)
                 {
-                    Coalesce(group, "lag");
+                    _relay.Coalesce(_organization, group, Connector, "lag");
                 }
                 else if (group.LastDelivered < _organization.FirstSeq - 1)
                 {
-                    Coalesce(group, "trimmed");
+                    _relay.Coalesce(_organization, group, Connector, "trimmed");
                 }
 
                 if (group.Snapshot is not null && SnapshotPage(group, maxCount, events))
@@ -518,7 +596,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
             group.Pending[seq] = new Pending(_consumer, now);
             events.Add(new RelayEvent(
-                seq.ToString(CultureInfo.InvariantCulture), entry.Kind, Connector.Organization,
+                InMemoryPresenceRelay.Format(seq), entry.Kind, Connector.Organization,
                 entry.Payload as PresenceUpdate, entry.TraceParent, entry.TraceState,
                 Profile: entry.Payload as UserProfileRecord, Withdrawal: entry.Payload as UserWithdrawal));
             return true;
@@ -544,7 +622,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                     .Select(s => _organization.LastKnown.GetValueOrDefault(s)).OfType<PresenceUpdate>().ToList();
                 for (var i = 0; i < updates.Count; i++)
                 {
-                    var id = new SnapshotCursor(snapshot.Mark, Format(cursor), Format(next), i, updates.Count);
+                    var id = new SnapshotCursor(snapshot.At, cursor, i, snapshot.Mark, Format(cursor), Format(next), updates.Count);
                     events.Add(new RelayEvent(id.ToString(), RelayEventKind.Presence, Connector.Organization, updates[i], null, null, IsSnapshot: true));
                 }
 
@@ -573,14 +651,5 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         }
 
         private static string Format(int cursor) => cursor.ToString(CultureInfo.InvariantCulture);
-
-        private void Coalesce(Group group, string reason)
-        {
-            group.LastDelivered = _organization.LastSeq;
-            group.Pending.Clear();
-            group.Snapshot = new Snapshot(NewMark(), [.. _organization.LastKnown.Keys]);
-            _relay._telemetry.Coalesced.Add(1);
-            RelayLog.Coalesced(_relay._logger, Connector.ConnectorId, Connector.Organization.ToString(), reason);
-        }
     }
 }

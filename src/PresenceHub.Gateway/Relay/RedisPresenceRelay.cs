@@ -205,7 +205,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
         }
     }
 
-    public async Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken)
+    public Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken) =>
+        OpenFeedAsync(connector, consumer, null, cancellationToken);
+
+    public async Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, string? resumeCursor, CancellationToken cancellationToken)
     {
         if (connector.ConnectorId is null)
         {
@@ -220,11 +223,11 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
         try
         {
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
-            await CreateGroupAsync(database, connector).ConfigureAwait(false);
+            var start = await OpenGroupAsync(database, connector, resumeCursor).ConfigureAwait(false);
             var signal = new FeedSignal(Time);
             await _wakeups.AddAsync(connector.Organization, signal).ConfigureAwait(false);
             RelayLog.FeedOpened(Logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
-            return new RedisRelayFeed(this, database, connector, consumer, signal);
+            return new RedisRelayFeed(this, database, connector, consumer, signal, start);
         }
         catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
         {
@@ -267,10 +270,33 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
     }
 
     /// <summary>Creates the connector's consumer group unless it exists.</summary>
-    internal Task<RedisResult> CreateGroupAsync(IDatabase database, ConnectorFeedId connector) => database.ScriptEvaluateAsync(
-        RedisRelayScripts.Open,
-        [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
-        [connector.ConnectorId, InMemoryPresenceRelay.NewMark()]);
+    /// <summary>Opens (or creates) a connector's consumer group and decides where its feed starts (<see cref="RedisRelayScripts.Open"/>).</summary>
+    internal async Task<FeedStart> OpenGroupAsync(IDatabase database, ConnectorFeedId connector, string? resumeCursor)
+    {
+        var (kind, cursor) = resumeCursor switch
+        {
+            null => ("none", string.Empty),
+            _ when SnapshotCursor.TryParse(resumeCursor, out var page) => ("snapshot", page.Mark),
+            _ when RelayEventIds.TryCanonical(resumeCursor, out var id) => ("stream", id),
+            _ => ("bad", string.Empty),
+        };
+        var result = (string?)await database.ScriptEvaluateAsync(
+            RedisRelayScripts.Open,
+            [Keys.Stream(connector.Organization), Keys.Snapshot(connector), Keys.Users(connector.Organization)],
+            [connector.ConnectorId, InMemoryPresenceRelay.NewMark(), kind, cursor]).ConfigureAwait(false);
+        if (result == "snapshot")
+        {
+            Telemetry.Coalesced.Add(1);
+            RelayLog.Coalesced(Logger, connector.ConnectorId, connector.Organization.ToString(), "resume-cursor");
+        }
+
+        return result switch
+        {
+            "resumed" => FeedStart.Resumed,
+            "snapshot" => FeedStart.Snapshot,
+            _ => FeedStart.Fresh,
+        };
+    }
 
     internal Task CloseFeedAsync(ConnectorFeedId connector, FeedSignal signal) => _wakeups.RemoveAsync(connector.Organization, signal);
 }

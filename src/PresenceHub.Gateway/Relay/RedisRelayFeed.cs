@@ -29,10 +29,15 @@ internal sealed class RedisRelayFeed : IRelayFeed
     private DateTimeOffset _nextSnapshotCheck;
     private string? _snapshotMark;
     private string _snapshotCursor = "0";
+    private string _snapshotAt = "0-0";
+    private long _snapshotPage;
     private bool _snapshotDone = true;
+    private bool _acknowledged;
+    private readonly PageAcknowledgements _pages = new();
 
-    public RedisRelayFeed(RedisPresenceRelay relay, IDatabase database, ConnectorFeedId connector, string consumer, FeedSignal signal)
+    public RedisRelayFeed(RedisPresenceRelay relay, IDatabase database, ConnectorFeedId connector, string consumer, FeedSignal signal, FeedStart start)
     {
+        Start = start;
         _relay = relay;
         _database = database;
         Connector = connector;
@@ -43,6 +48,8 @@ internal sealed class RedisRelayFeed : IRelayFeed
     }
 
     public ConnectorFeedId Connector { get; }
+
+    public FeedStart Start { get; }
 
     private RelayOptions Options => _relay.Options;
 
@@ -98,14 +105,17 @@ internal sealed class RedisRelayFeed : IRelayFeed
         var pages = new List<Task>();
         foreach (var id in eventIds)
         {
-            if (!SnapshotCursor.TryParse(id, out var page))
+            if (SnapshotCursor.TryParse(id, out var page))
             {
-                entries.Add(id);
+                if (_pages.Complete(page))
+                {
+                    pages.Add(_database.ScriptEvaluateAsync(
+                        RedisRelayScripts.AdvanceSnapshot, [_snapshot], [page.Mark, page.Cursor, page.Next]));
+                }
             }
-            else if (page.IsLastOfPage)
+            else if (RelayEventIds.TryCanonical(id, out var streamId))
             {
-                pages.Add(_database.ScriptEvaluateAsync(
-                    RedisRelayScripts.AdvanceSnapshot, [_snapshot], [page.Mark, page.Cursor, page.Next]));
+                entries.Add(streamId);
             }
         }
 
@@ -113,6 +123,13 @@ internal sealed class RedisRelayFeed : IRelayFeed
         {
             if (entries.Count > 0)
             {
+                if (!_acknowledged)
+                {
+                    // Once per feed: the connector has acknowledged something, so it resumes rather than starts fresh.
+                    pages.Add(_database.HashSetAsync(_snapshot, "acked", "1"));
+                    _acknowledged = true;
+                }
+
                 await _database.StreamAcknowledgeAsync(_stream, Connector.ConnectorId, [.. entries]).ConfigureAwait(false);
             }
 
@@ -202,7 +219,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
         if (now >= _nextSnapshotCheck)
         {
             _nextSnapshotCheck = now + CheckInterval;
-            var state = await _database.HashGetAsync(_snapshot, ["mark", "cursor"]).ConfigureAwait(false);
+            var state = await _database.HashGetAsync(_snapshot, ["mark", "cursor", "at", "page"]).ConfigureAwait(false);
             if (state[0].IsNull)
             {
                 _snapshotMark = null;
@@ -212,6 +229,8 @@ internal sealed class RedisRelayFeed : IRelayFeed
             {
                 _snapshotMark = state[0];
                 _snapshotCursor = state[1].IsNull ? "0" : (string)state[1]!;
+                _snapshotAt = RelayEventIds.Pad(state[2].IsNull ? "0-0" : (string)state[2]!);
+                _snapshotPage = state[3].IsNull ? 0 : (long)state[3];
                 _snapshotDone = false;
             }
         }
@@ -286,7 +305,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
 
                 var profile = eventKind == RelayEventKind.Profile ? UserEventCodec.DecodeProfile((byte[])data!) : null;
                 var withdrawal = eventKind == RelayEventKind.Withdrawn ? UserEventCodec.DecodeWithdrawal((byte[])data!) : null;
-                events.Add(new RelayEvent(entry.Id!, eventKind, Connector.Organization, presence, traceParent, traceState,
+                events.Add(new RelayEvent(RelayEventIds.Pad(entry.Id!), eventKind, Connector.Organization, presence, traceParent, traceState,
                     Profile: profile, Withdrawal: withdrawal));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
@@ -334,7 +353,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
     {
         try
         {
-            await _relay.CreateGroupAsync(_database, Connector).ConfigureAwait(false);
+            await _relay.OpenGroupAsync(_database, Connector, null).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
         {
@@ -382,7 +401,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
                 .Select(v => PresenceUpdateCodec.Decode(Connector.Organization, (byte[])v!)).ToList();
             for (var i = 0; i < updates.Count; i++)
             {
-                var id = new SnapshotCursor(mark, cursor, next, i, updates.Count);
+                var id = new SnapshotCursor(_snapshotAt, _snapshotPage, i, mark, cursor, next, updates.Count);
                 page.Add(new RelayEvent(id.ToString(), RelayEventKind.Presence, Connector.Organization, updates[i], null, null, IsSnapshot: true));
             }
 
@@ -392,6 +411,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
             }
 
             _snapshotCursor = next;
+            _snapshotPage++;
             _snapshotDone = next == "0";
         }
 

@@ -121,21 +121,107 @@ internal static class RedisRelayScripts
         return deleted
         """;
 
+    /// <summary>Lua: <c>field(t, name)</c>, the value of a name in a flat name/value reply such as XINFO's.</summary>
+    private const string FieldOf = """
+        local function field(t, name)
+          for i = 1, #t, 2 do
+            if t[i] == name then return t[i + 1] end
+          end
+          return nil
+        end
+        """;
+
+    /// <summary>Lua: <c>start_snapshot(mark, at)</c>, a new snapshot taken at stream position <c>at</c>, from its first page, in the snapshot hash KEYS[2].</summary>
+    private const string StartSnapshot = """
+        local function start_snapshot(mark, at)
+          redis.call('HSET', KEYS[2], 'mark', mark, 'cursor', '0', 'at', at, 'page', '0')
+        end
+        """;
+
     /// <summary>
-    /// Creates a connector's consumer group at the end of the stream and, if the organization has any last-known
-    /// presence, starts its first snapshot; nothing when the group exists. KEYS: stream, snapshot, users. ARGV:
-    /// group, mark. Returns 1 when created.
+    /// Lua: moves group ARGV[1] to the end of stream KEYS[1], acknowledges everything pending and starts a snapshot
+    /// marked <c>mark</c> there (needs <see cref="FieldOf"/>, <see cref="StartSnapshot"/> and a local <c>mark</c>).
     /// </summary>
-    public const string Open = """
+    private const string SkipToEnd = """
+        local stream = redis.call('XINFO', 'STREAM', KEYS[1])
+        local last = field(stream, 'last-generated-id')
+        redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], last, 'ENTRIESREAD', field(stream, 'entries-added'))
+        while true do
+          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1000)
+          if #pending == 0 then break end
+          local ids = {}
+          for i, p in ipairs(pending) do ids[i] = p[1] end
+          redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+        end
+        start_snapshot(mark, last)
+        """;
+
+    /// <summary>
+    /// Opens a connector's consumer group and decides where its feed starts. A new group is created at the end of the
+    /// stream and, if the organization has any last-known presence, starts its first snapshot. An existing group
+    /// resumes after a stream cursor it was delivered and the stream still holds (acknowledging the pending entries
+    /// the cursor covers), or inside its current snapshot; any other cursor moves it to the end, acknowledges
+    /// everything pending and starts a snapshot. Without a cursor it goes on: 'resumed' once the connector
+    /// acknowledged anything, 'fresh' before. KEYS: stream, snapshot, users. ARGV: group, mark, cursor kind ('none',
+    /// 'stream', 'snapshot' or 'bad'), cursor (a stream id, or a snapshot's mark). Returns 'fresh', 'resumed' or
+    /// 'snapshot'.
+    /// </summary>
+    public const string Open = $$"""
+        {{FieldOf}}
+        {{StartSnapshot}}
+        local mark = ARGV[2]
         local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM')
         if type(created) == 'table' and created.err then
-          if string.find(created.err, 'BUSYGROUP', 1, true) then return 0 end
-          return redis.error_reply(created.err)
+          if not string.find(created.err, 'BUSYGROUP', 1, true) then return redis.error_reply(created.err) end
+        else
+          redis.call('HDEL', KEYS[2], 'acked')
+          if redis.call('EXISTS', KEYS[3]) == 1 then
+            start_snapshot(mark, field(redis.call('XINFO', 'STREAM', KEYS[1]), 'last-generated-id'))
+          end
+          if ARGV[3] == 'none' then return 'fresh' end
+          return 'snapshot'
         end
-        if redis.call('EXISTS', KEYS[3]) == 1 then
-          redis.call('HSET', KEYS[2], 'mark', ARGV[2], 'cursor', '0')
+        if ARGV[3] == 'none' then
+          if redis.call('HGET', KEYS[2], 'acked') then return 'resumed' end
+          return 'fresh'
         end
-        return 1
+        local function parse(id)
+          local dash = string.find(id, '-', 1, true)
+          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+        end
+        local function before(a, b)
+          local am, as = parse(a)
+          local bm, bs = parse(b)
+          return am < bm or (am == bm and as <= bs)
+        end
+        local covered = nil
+        if ARGV[3] == 'stream' then
+          local delivered = nil
+          for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+            if field(g, 'name') == ARGV[1] then delivered = field(g, 'last-delivered-id') break end
+          end
+          local info = redis.call('XINFO', 'STREAM', KEYS[1])
+          local first = field(info, 'recorded-first-entry-id')
+          local trimmed = tonumber(field(info, 'entries-added')) > tonumber(field(info, 'length'))
+          if delivered and before(ARGV[4], delivered) and not (trimmed and first and first ~= '0-0' and not before(first, ARGV[4])) then
+            covered = ARGV[4]
+          end
+        elseif ARGV[3] == 'snapshot' and redis.call('HGET', KEYS[2], 'mark') == ARGV[4] then
+          covered = redis.call('HGET', KEYS[2], 'at')
+        end
+        if covered then
+          while true do
+            local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', covered, 1000)
+            if #pending == 0 then break end
+            local ids = {}
+            for i, p in ipairs(pending) do ids[i] = p[1] end
+            redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+          end
+          redis.call('HSET', KEYS[2], 'acked', '1')
+          return 'resumed'
+        end
+        {{SkipToEnd}}
+        return 'snapshot'
         """;
 
     /// <summary>
@@ -144,13 +230,10 @@ internal static class RedisRelayScripts
     /// acknowledges everything pending and starts a snapshot. KEYS: stream, snapshot. ARGV: group, lag bound,
     /// force ('1'/'0'), mark. Returns the reason, or 0 when the backlog is within bounds.
     /// </summary>
-    public const string Coalesce = """
-        local function field(t, name)
-          for i = 1, #t, 2 do
-            if t[i] == name then return t[i + 1] end
-          end
-          return nil
-        end
+    public const string Coalesce = $$"""
+        {{FieldOf}}
+        {{StartSnapshot}}
+        local mark = ARGV[4]
         local reason = nil
         if ARGV[3] == '1' then reason = 'trimmed-pending' end
         if not reason then
@@ -173,16 +256,7 @@ internal static class RedisRelayScripts
           end
         end
         if not reason then return 0 end
-        local info = redis.call('XINFO', 'STREAM', KEYS[1])
-        redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], field(info, 'last-generated-id'), 'ENTRIESREAD', field(info, 'entries-added'))
-        while true do
-          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1000)
-          if #pending == 0 then break end
-          local ids = {}
-          for i, p in ipairs(pending) do ids[i] = p[1] end
-          redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
-        end
-        redis.call('HSET', KEYS[2], 'mark', ARGV[4], 'cursor', '0')
+        {{SkipToEnd}}
         return reason
         """;
 
@@ -195,10 +269,12 @@ internal static class RedisRelayScripts
           return 0
         end
         if ARGV[3] == '0' then
-          redis.call('DEL', KEYS[1])
+          redis.call('HDEL', KEYS[1], 'mark', 'cursor', 'at', 'page')
         else
           redis.call('HSET', KEYS[1], 'cursor', ARGV[3])
+          redis.call('HINCRBY', KEYS[1], 'page', 1)
         end
+        redis.call('HSET', KEYS[1], 'acked', '1')
         return 1
         """;
 

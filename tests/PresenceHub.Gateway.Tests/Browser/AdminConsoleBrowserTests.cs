@@ -17,6 +17,8 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
     [Fact]
     public async Task AdminConsole_ShowsCountsConnectorStateAndRecentMetadata_OfTheRunningGateway()
     {
+        // First: fails at once, before the gateway starts, when Chromium is missing.
+        chromium.Reset();
         await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration, settings: new Dictionary<string, string?>
         {
             ["AdminConsole:LocalSignIn"] = "true",
@@ -34,7 +36,6 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         var subscriptions = await world.Subscriptions.ListAsync(world.Organization, CancellationToken.None);
         Assert.NotEmpty(subscriptions);
 
-        chromium.Reset();
         var driver = chromium.Driver;
         driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "admin"));
 

@@ -1,6 +1,7 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
+using PresenceHub.Testing;
 
 namespace PresenceHub.Gateway.Tests.Browser;
 
@@ -13,7 +14,10 @@ public sealed class ChromiumFixture : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    private const string InstallCommand = "apt-get install -y chromium chromium-driver";
+
     private readonly ChromeDriver? _driver;
+    private readonly string? _missing;
     private readonly string? _failure;
 
     public ChromiumFixture()
@@ -22,8 +26,8 @@ public sealed class ChromiumFixture : IDisposable
         var chromedriver = Locate("PRESENCEHUB_CHROMEDRIVER", "chromedriver");
         if (chromium is null || chromedriver is null)
         {
-            _failure = $"The browser tests need Chromium and its driver ({(chromium is null ? "chromium" : "chromedriver")} was not found on PATH): "
-                + "run `apt-get install -y chromium chromium-driver` (or set PRESENCEHUB_CHROMIUM and PRESENCEHUB_CHROMEDRIVER).";
+            _missing = $"{(chromium is null ? "chromium" : "chromedriver")} is not installed: run ./test.sh, or {InstallCommand} "
+                + "(or set PRESENCEHUB_CHROMIUM and PRESENCEHUB_CHROMEDRIVER).";
             return;
         }
 
@@ -40,13 +44,14 @@ public sealed class ChromiumFixture : IDisposable
         }
         catch (WebDriverException e)
         {
-            _failure = $"Chromium ({chromium}) did not start under {chromedriver}: {e.Message}. Reinstall with `apt-get install -y chromium chromium-driver`; "
+            _failure = $"Chromium ({chromium}) did not start under {chromedriver}: {e.Message}. Reinstall with `{InstallCommand}`; "
                 + "the driver's major version must match the browser's.";
         }
     }
 
     /// <summary>The browser; fails the test with the install hint when Chromium is missing.</summary>
-    public ChromeDriver Driver => _driver ?? throw new InvalidOperationException(_failure);
+    public ChromeDriver Driver => _driver
+        ?? throw (_missing is not null ? new MissingProgramException(_missing) : new InvalidOperationException(_failure));
 
     /// <summary>Where screenshots go: <c>$PRESENCEHUB_ARTIFACTS/screenshots</c>, else <c>artifacts/screenshots</c> at the repository root.</summary>
     public static string ScreenshotDirectory
@@ -106,9 +111,7 @@ public sealed class ChromiumFixture : IDisposable
             return File.Exists(configured) ? configured : null;
         }
 
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return names.SelectMany(n => path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, n)))
-            .FirstOrDefault(File.Exists);
+        return names.Select(RequiredProgram.Find).FirstOrDefault(p => p is not null);
     }
 
     private static string RepositoryRoot()

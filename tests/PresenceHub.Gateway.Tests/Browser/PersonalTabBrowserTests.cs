@@ -22,6 +22,8 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
     [Fact]
     public async Task PersonalTab_SignsInThroughTeamsJs_AndShowsAnXmppColleaguesLivePresence()
     {
+        // First: fails at once, before the gateway starts, when Chromium is missing.
+        chromium.Reset();
         await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration,
             settings: new Dictionary<string, string?> { ["Relay:KeyPrefix"] = "personal-tab" });
         var (me, colleague) = (world.UserIds[0], world.UserIds[1]);
@@ -33,7 +35,6 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
         Assert.Equal(PublicationOutcome.Accepted,
             (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.Presenting))).Outcome);
 
-        chromium.Reset();
         var driver = chromium.Driver;
         using var stub = new TeamsJsStub(driver, world.Control.MintTeamsSsoToken(world.Organization.ToString(), me, world.ClientId));
         driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "tab"));
@@ -64,6 +65,8 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
     [Fact]
     public async Task PersonalTab_PauseDirectionAndExport_ChangeWhatTheGatewayDoes()
     {
+        // First: fails at once, before the gateway starts, when Chromium is missing.
+        chromium.Reset();
         await using var world = await ConnectorApiTests.StartAsync(users: 3, redis: redis.Server.Configuration,
             settings: new Dictionary<string, string?> { ["Relay:KeyPrefix"] = "personal-tab-controls" });
         var (me, colleague, other) = (world.UserIds[0], world.UserIds[1], world.UserIds[2]);
@@ -76,7 +79,6 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
         Assert.Equal(PublicationOutcome.Accepted,
             (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.DoNotDisturb, Activity.Presenting))).Outcome);
 
-        chromium.Reset();
         var driver = chromium.Driver;
         using var stub = new TeamsJsStub(driver, world.Control.MintTeamsSsoToken(world.Organization.ToString(), me, world.ClientId));
         driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "tab"));

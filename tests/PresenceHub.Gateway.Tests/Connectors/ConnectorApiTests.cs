@@ -134,7 +134,7 @@ public sealed class ConnectorApiTests
         Assert.Equal(users[2], byMail.TeamsUserId);
         var unlinked = await xmpp.PublishPresenceAsync("mallory@chat.example", dnd, mailHint: "mallory@elsewhere.example");
         Assert.Equal(PublicationOutcome.UnlinkedUser, unlinked.Outcome);
-        var stale = await xmpp.PublishPresenceAsync("alice@chat.example", dnd, version: PresenceVersion.FromSequence("1"));
+        var stale = await xmpp.PublishPresenceAsync("alice@chat.example", dnd, version: "1");
         Assert.Equal(PublicationOutcome.Stale, stale.Outcome);
 
         Assert.Equal([users[1], users[2]], writeBack.Submitted.Select(u => u.UserId).ToList());

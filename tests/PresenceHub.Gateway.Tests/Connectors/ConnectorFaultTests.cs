@@ -89,5 +89,5 @@ public sealed class ConnectorFaultTests
             h => Assert.DoesNotContain(afterRestart, a => a.EventId == h.EventId));
     }
 
-    private static bool IsSnapshot(string eventId) => eventId.StartsWith("s:", StringComparison.Ordinal);
+    private static bool IsSnapshot(string eventId) => eventId.Contains('~', StringComparison.Ordinal);
 }

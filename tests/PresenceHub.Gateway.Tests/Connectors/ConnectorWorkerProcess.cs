@@ -60,6 +60,6 @@ internal sealed class ConnectorWorkerProcess : IAsyncDisposable
     public sealed record HandledEvent(
         string EventId, string UserId, string Version, int Coalesced, string Availability, string Activity, DateTimeOffset HandledAt, long LagMilliseconds)
     {
-        public bool IsSnapshot => EventId.StartsWith("s:", StringComparison.Ordinal);
+        public bool IsSnapshot => EventId.Contains('~', StringComparison.Ordinal);
     }
 }

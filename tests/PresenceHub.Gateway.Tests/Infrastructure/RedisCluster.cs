@@ -1,4 +1,5 @@
 using System.Globalization;
+using PresenceHub.Testing;
 
 namespace PresenceHub.Gateway.Tests.Infrastructure;
 
@@ -18,10 +19,13 @@ public sealed class RedisCluster : IAsyncDisposable
     public string Configuration => string.Join(',', Nodes.Select(n => n.Configuration));
 
     /// <summary>Starts <paramref name="masters"/> nodes and creates the cluster.</summary>
-    /// <exception cref="InvalidOperationException">redis-server or redis-cli is missing, or the cluster did not form.</exception>
+    /// <exception cref="MissingProgramException">redis-server or redis-cli is not installed.</exception>
+    /// <exception cref="InvalidOperationException">The cluster did not form.</exception>
     public static async Task<RedisCluster> StartAsync(int masters = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(masters, 3);
+        RequiredProgram.Ensure("redis-server", RedisServer.InstallCommand);
+        RequiredProgram.Ensure("redis-cli", RedisServer.InstallCommand);
         var nodes = new List<RedisServer>();
         try
         {

@@ -1,9 +1,9 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using PresenceHub.Testing;
 
 namespace PresenceHub.Gateway.Tests.Infrastructure;
 
@@ -16,6 +16,9 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private const string DirectoryPrefix = "presencehub-redis-";
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(20);
+
+    /// <summary>Debian's Redis: the server and redis-cli.</summary>
+    internal const string InstallCommand = "apt-get install -y redis-server redis-tools";
 
     private readonly string[] _arguments;
     private Process? _process;
@@ -42,9 +45,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a server and waits until it answers PING.</summary>
     /// <param name="appendOnly">Turns on the AOF with <c>appendfsync always</c>, so every acknowledged write survives a kill.</param>
     /// <param name="extraArguments">More <c>redis-server</c> arguments, e.g. <c>--cluster-enabled yes</c>.</param>
-    /// <exception cref="InvalidOperationException">redis-server is not installed, or did not become ready.</exception>
+    /// <exception cref="MissingProgramException">redis-server is not installed.</exception>
+    /// <exception cref="InvalidOperationException">redis-server did not become ready.</exception>
     public static async Task<RedisServer> StartAsync(bool appendOnly = false, params string[] extraArguments)
     {
+        RequiredProgram.Ensure("redis-server", InstallCommand);
         RedisProcesses.SweepOrphans(DirectoryPrefix);
         for (var attempt = 1; ; attempt++)
         {
@@ -97,7 +102,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Runs <c>redis-cli</c> against this server and returns its output.</summary>
     public Task<string> CliAsync(params string[] arguments) =>
-        RedisProcesses.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments]);
+        RedisProcesses.RunAsync(RequiredProgram.Ensure("redis-cli", InstallCommand), ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments]);
 
     /// <summary>One field of <c>INFO</c>, e.g. <c>used_memory</c>.</summary>
     public async Task<long> InfoAsync(string section, string field)
@@ -137,15 +142,7 @@ public sealed class RedisServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        try
-        {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                "redis-server is not installed or not on PATH. Install Debian's Redis: apt-get install -y redis-server redis-tools.", e);
-        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
 
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Testing;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
 
@@ -14,6 +15,8 @@ namespace PresenceHub.Gateway.Tests.Xmpp;
 internal sealed class ProsodyServer : IAsyncDisposable
 {
     public const string Domain = "localhost";
+
+    private const string InstallCommand = "apt-get install -y prosody";
 
     private readonly string _directory;
     private readonly string _config;
@@ -72,8 +75,18 @@ internal sealed class ProsodyServer : IAsyncDisposable
 
     public string Log => File.Exists(Path.Combine(_directory, "prosody.log")) ? File.ReadAllText(Path.Combine(_directory, "prosody.log")) : "";
 
-    public static ProsodyServer Create(string directory, string componentDomain, string componentSecret) =>
-        new(directory, componentDomain, componentSecret);
+    public static ProsodyServer Create(string directory, string componentDomain, string componentSecret)
+    {
+        EnsureInstalled();
+        return new(directory, componentDomain, componentSecret);
+    }
+
+    /// <summary>Throws <see cref="MissingProgramException"/> when Debian's Prosody (prosody and prosodyctl) is not installed.</summary>
+    public static void EnsureInstalled()
+    {
+        RequiredProgram.Ensure("prosody", InstallCommand);
+        RequiredProgram.Ensure("prosodyctl", InstallCommand);
+    }
 
     /// <summary>Creates an account with prosodyctl.</summary>
     public async Task RegisterAsync(string user, string password)

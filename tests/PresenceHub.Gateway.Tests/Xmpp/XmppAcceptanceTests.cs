@@ -19,6 +19,10 @@ public sealed class XmppAcceptanceTests
     [Fact]
     public async Task XmppClient_SeesTeamsPresence_AndItsOwnDndReachesTheHub_AcrossProsodyAndConnectorRestarts()
     {
+        // Fail at once, before the gateway starts, when Prosody or the XMPP client is missing.
+        ProsodyServer.EnsureInstalled();
+        XmppClientProcess.EnsureInstalled();
+
         // The gateway's real write-back (setPresence into the simulator's Teams) and its real user directory, which the
         // profile subscription fills with the users' mail addresses.
         await using var world = await ConnectorApiTests.StartAsync(3, settings: new Dictionary<string, string?> { ["WriteBack:PollInterval"] = "00:00:00.050" });

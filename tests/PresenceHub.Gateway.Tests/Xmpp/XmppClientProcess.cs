@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Testing;
 
 namespace PresenceHub.Gateway.Tests.Xmpp;
 
@@ -23,11 +24,22 @@ internal sealed class XmppClientProcess : IAsyncDisposable
 
     public static XmppClientProcess Start(string jid, string password, int port, string contact)
     {
+        var python = EnsureInstalled();
         var script = Path.Combine(AppContext.BaseDirectory, "Xmpp", "xmpp_client.py");
-        // Debian's interpreter has python3-slixmpp; a python3 earlier on PATH (pyenv, venv) may not.
-        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         return new XmppClientProcess(ChildProcess.Start(python,
             ["-u", script, jid, password, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), contact]));
+    }
+
+    /// <summary>
+    /// Returns the interpreter to run the client with; throws <see cref="MissingProgramException"/> when it is missing or
+    /// cannot import slixmpp.
+    /// </summary>
+    public static string EnsureInstalled()
+    {
+        // Debian's interpreter has python3-slixmpp; a python3 earlier on PATH (pyenv, venv) may not.
+        var python = RequiredProgram.Find("/usr/bin/python3") ?? RequiredProgram.Ensure("python3", "apt-get install -y python3 python3-slixmpp");
+        RequiredProgram.EnsurePythonModule(python, "slixmpp", "apt-get install -y python3-slixmpp");
+        return python;
     }
 
     public Task SendAsync(string command) => _process.WriteLineAsync(command);
