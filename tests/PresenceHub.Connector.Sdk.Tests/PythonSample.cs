@@ -15,7 +15,7 @@ internal static class PythonSample
 
     public static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(60);
 
-    private const string Packages = "python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc";
+    private const string Install = "apt-get install -y python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc";
 
     private static readonly Lazy<Task<string>> Prepared = new(PrepareOnceAsync);
 
@@ -34,19 +34,12 @@ internal static class PythonSample
     private static async Task<string> PrepareOnceAsync()
     {
         var sample = SampleDirectory();
-        var missing = new List<string>();
-        if (!File.Exists(Python))
-        {
-            missing.Add(Python);
-        }
-        else if ((await RunProcessAsync(Python, ["-c", "import grpc, google.protobuf"], sample, RunDeadline)).ExitCode != 0)
-        {
-            missing.Add("grpc or protobuf for " + Python);
-        }
-
-        missing.AddRange(new[] { "/usr/bin/protoc", "/usr/bin/grpc_python_plugin" }.Where(tool => !File.Exists(tool)));
-        Assert.True(missing.Count == 0,
-            $"The Python sample test needs {string.Join(", ", missing)}: install them with 'apt-get install -y {Packages}'.");
+        // One sentence naming what is missing and the command that installs it, instead of a failure per test.
+        RequiredProgram.Ensure(Python, Install);
+        RequiredProgram.EnsurePythonModule(Python, "grpc", Install);
+        RequiredProgram.EnsurePythonModule(Python, "google.protobuf", Install);
+        RequiredProgram.Ensure("protoc", Install);
+        RequiredProgram.Ensure("/usr/bin/grpc_python_plugin", Install);
 
         var (exitCode, output) = await RunProcessAsync("/bin/sh", ["generate.sh"], sample, RunDeadline);
         Assert.True(exitCode == 0, $"samples/python-connector/generate.sh failed ({exitCode}):\n{output}");
