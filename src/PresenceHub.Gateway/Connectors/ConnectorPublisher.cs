@@ -89,9 +89,9 @@ internal sealed class ConnectorPublisher(
             };
         }
 
-        var now = time.GetUtcNow();
+        var observed = ObservedAt(publication, time.GetUtcNow());
         var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, ConnectorProtoMapper.ToModel(publication.Presence),
-            version ?? PresenceVersion.FromObservedTime(now, TieBreaker()), platform, now);
+            version ?? PresenceVersion.FromObservedTime(observed, TieBreaker()), platform, observed);
         // Withheld: the user does not share out, so no other connector sees it, but it may still show in their Teams.
         var outcome = (await relay.PublishAsync([update], cancellationToken).ConfigureAwait(false))[0];
         if (outcome is not (PublishOutcome.Accepted or PublishOutcome.Withheld))
@@ -106,6 +106,12 @@ internal sealed class ConnectorPublisher(
 
         return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Accepted, TeamsUserId = teamsUserId };
     }
+
+    /// <summary>When the connector observed the presence; the hub's clock when it says none, or a later time.</summary>
+    private static DateTimeOffset ObservedAt(V1.PresencePublication publication, DateTimeOffset now) =>
+        publication.ObservedAt is { Seconds: >= 0 and <= 253402300799, Nanos: >= 0 and < 1_000_000_000 } at && at.ToDateTimeOffset() < now
+            ? at.ToDateTimeOffset()
+            : now;
 
     /// <summary>Why a publication's version is not a platform ordering stamp; null when it is one.</summary>
     private static string? PlatformStampError(string version)
