@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
-
 namespace PresenceHub.Testing;
 
 /// <summary>
@@ -19,23 +15,9 @@ internal static class NodeSample
     /// <summary>The sample's directory, with its packages installed.</summary>
     public static async Task<string> PrepareAsync()
     {
-        var sample = SampleDirectory();
+        var sample = SampleProgram.Directory("node-connector", "package.json");
         await EnsureDependenciesAsync(sample);
         return sample;
-    }
-
-    private static string SampleDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var sample = Path.Combine(directory.FullName, "samples", "node-connector");
-            if (File.Exists(Path.Combine(sample, "package.json")))
-            {
-                return sample;
-            }
-        }
-
-        throw new InvalidOperationException("samples/node-connector was not found above the test's directory.");
     }
 
     private static async Task EnsureDependenciesAsync(string sample)
@@ -54,60 +36,13 @@ internal static class NodeSample
         Assert.True(npmExit == 0, $"npm ci failed in {sample}:\n{npmOutput}");
     }
 
+
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string fileName, string arguments, string workingDirectory, TimeSpan deadline, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
-        }
-        catch (Win32Exception exception)
-        {
-            Assert.Fail($"'{fileName}' is required to run the Node sample test and was not found on PATH ({exception.Message}). Install Node.js 18 or newer with npm.");
-            throw;
-        }
-
-        using (process)
-        {
-            var output = new StringBuilder();
-            var lines = new Lock();
-            process.OutputDataReceived += (_, e) => { lock (lines) { output.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (lines) { output.AppendLine(e.Data); } };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using var expiry = new CancellationTokenSource(deadline);
-            try
-            {
-                await process.WaitForExitAsync(expiry.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                lock (lines)
-                {
-                    Assert.Fail($"'{fileName} {arguments}' did not finish within {deadline}:\n{output}");
-                }
-            }
-
-            // WaitForExitAsync returns after the redirected streams reached their end.
-            lock (lines)
-            {
-                return (process.ExitCode, output.ToString());
-            }
-        }
+        var (exitCode, output) = await SampleProgram.RunAsync(
+            fileName, arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), workingDirectory, deadline, environment);
+        Assert.True(exitCode is not null, $"'{fileName} {arguments}' did not finish within {deadline}:\n{output}");
+        return (exitCode.Value, output);
     }
 }

@@ -156,6 +156,22 @@ internal static class RedisRelayScripts
         start_snapshot(mark, last)
         """;
 
+    /// <summary>Lua: <c>before(a, b)</c> and <c>at_or_before(a, b)</c>, the order of two stream ids.</summary>
+    private const string StreamIdOrder = """
+        local function parse(id)
+          local dash = string.find(id, '-', 1, true)
+          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+        end
+        local function before(a, b)
+          local am, as = parse(a)
+          local bm, bs = parse(b)
+          return am < bm or (am == bm and as < bs)
+        end
+        local function at_or_before(a, b)
+          return not before(b, a)
+        end
+        """;
+
     /// <summary>
     /// Opens a connector's consumer group and decides where its feed starts. A new group is created at the end of the
     /// stream and, if the organization has any last-known presence, starts its first snapshot. An existing group
@@ -186,18 +202,10 @@ internal static class RedisRelayScripts
           if redis.call('HGET', KEYS[2], 'acked') then return 'resumed' end
           return 'fresh'
         end
-        local function parse(id)
-          local dash = string.find(id, '-', 1, true)
-          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
-        end
-        local function before(a, b)
-          local am, as = parse(a)
-          local bm, bs = parse(b)
-          return am < bm or (am == bm and as <= bs)
-        end
+        {{StreamIdOrder}}
         local function was_delivered(id)
           for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-            if field(g, 'name') == ARGV[1] then return before(id, field(g, 'last-delivered-id')) end
+            if field(g, 'name') == ARGV[1] then return at_or_before(id, field(g, 'last-delivered-id')) end
           end
           return false
         end
@@ -210,7 +218,7 @@ internal static class RedisRelayScripts
           local info = redis.call('XINFO', 'STREAM', KEYS[1])
           local first = field(info, 'recorded-first-entry-id')
           local trimmed = tonumber(field(info, 'entries-added')) > tonumber(field(info, 'length'))
-          if delivered and before(ARGV[4], delivered) and not (trimmed and first and first ~= '0-0' and not before(first, ARGV[4])) then
+          if delivered and at_or_before(ARGV[4], delivered) and not (trimmed and first and first ~= '0-0' and not at_or_before(first, ARGV[4])) then
             covered = ARGV[4]
           end
         elseif ARGV[3] == 'snapshot' then
@@ -296,7 +304,7 @@ internal static class RedisRelayScripts
     /// Only entries every group has read are deleted, so the groups' lag and read counters stay exact.
     /// Returns {deleted, remaining, last id of the page, entries in the page}.
     /// </summary>
-    public const string Forget = """
+    public const string Forget = $$"""
         local user = ARGV[1]
         local about = '"u":"' .. user .. '"'
         if ARGV[2] == '-' then
@@ -309,15 +317,7 @@ internal static class RedisRelayScripts
           end
         end
         if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, '', 0} end
-        local function parse(id)
-          local dash = string.find(id, '-', 1, true)
-          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
-        end
-        local function before(a, b)
-          local am, as = parse(a)
-          local bm, bs = parse(b)
-          return am < bm or (am == bm and as < bs)
-        end
+        {{StreamIdOrder}}
         local groups = {}
         for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
           local name, last, pending = nil, nil, 0
