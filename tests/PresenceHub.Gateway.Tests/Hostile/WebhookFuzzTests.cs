@@ -21,6 +21,9 @@ public sealed class WebhookFuzzTests
         await world.SubscribePresenceAsync(owner, [owner, user]);
         world.Control.SetUserPresence(user, "Busy", "InACall");
         await Eventually.UntilAsync(async () => (await world.LastKnownAsync(user))?.State.Activity == Activity.InACall);
+        // The change can reach the relay first through a reconciliation poll; the genuine notification follows it.
+        await Eventually.UntilAsync(() => world.Webhook.Posts.Any(p => p.Status == 202 && p.Body.Contains("encryptedContent", StringComparison.Ordinal)),
+            because: "Graph never posted the change");
         var genuine = world.Webhook.Posts.Last(p => p.Status == 202 && p.Body.Contains("encryptedContent", StringComparison.Ordinal)).Body;
         var forger = new BatchForger(world, genuine, user);
         var admitted = world.Metrics.Events;
