@@ -1,57 +1,16 @@
 using Google.Protobuf.WellKnownTypes;
+using PresenceHub.Connectors.Contracts;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
 
 namespace PresenceHub.Connector.Sdk;
 
-/// <summary>Converts between the wire messages and the presence model, in both directions. The only place that does.</summary>
+/// <summary>
+/// Converts between the wire messages and the SDK's public types, in both directions. The presence state inside them
+/// goes through <see cref="PresenceStateMapping"/>, which the gateway shares.
+/// </summary>
 internal static class ProtoMapper
 {
-    public static V1.PresenceState ToProto(PresenceState state)
-    {
-        var proto = new V1.PresenceState
-        {
-            Availability = state.Availability.Value,
-            Activity = state.Activity.Value,
-        };
-        if (state.StatusMessage is { } message)
-        {
-            proto.StatusMessage = new V1.StatusMessage
-            {
-                Content = message.Content,
-                ExpiresAt = message.Expiry is { } expiry ? Timestamp.FromDateTimeOffset(expiry) : null,
-            };
-        }
-
-        if (state.OutOfOffice is { } outOfOffice)
-        {
-            proto.OutOfOffice = new V1.OutOfOfficeSettings
-            {
-                IsOutOfOffice = outOfOffice.IsOutOfOffice,
-                Message = outOfOffice.Message ?? string.Empty,
-            };
-        }
-
-        return proto;
-    }
-
-    /// <summary>Reads a presence; unknown availability and activity words are kept as received, absence is unknown.</summary>
-    public static PresenceState ToModel(V1.PresenceState? proto)
-    {
-        if (proto is null)
-        {
-            return PresenceState.Unknown;
-        }
-
-        var message = proto.StatusMessage is { } status
-            ? StatusMessage.Create(status.Content, status.ExpiresAt?.ToDateTimeOffset())
-            : null;
-        var outOfOffice = proto.OutOfOffice is { } settings
-            ? new OutOfOfficeSettings(settings.IsOutOfOffice, string.IsNullOrEmpty(settings.Message) ? null : settings.Message)
-            : null;
-        return new PresenceState(Availability.Parse(proto.Availability), Activity.Parse(proto.Activity), message, outOfOffice);
-    }
-
     /// <summary>Reads an event; null when it is of a kind this client does not know or is malformed (it is acknowledged and skipped).</summary>
     public static ConnectorEvent? ToModel(V1.ConnectorEvent proto)
     {
@@ -72,7 +31,7 @@ internal static class ProtoMapper
                 var source = Platform.TryParse(proto.SourcePlatform, out var parsedSource) ? parsedSource : Platform.Teams;
                 var origin = Platform.TryParse(proto.OriginPlatform, out var parsedOrigin) ? parsedOrigin : source;
                 var version = PresenceVersion.TryParse(proto.Version, out var parsedVersion) ? parsedVersion : default;
-                var update = new PresenceUpdate(organization, user.TeamsUserId, source, ToModel(change.Presence), version, origin, observedAt);
+                var update = new PresenceUpdate(organization, user.TeamsUserId, source, PresenceStateMapping.ToModel(change.Presence), version, origin, observedAt);
                 return new PresenceEvent(proto.EventId, proto.Cursor, organization, user, platformUserId, observedAt, traceParent,
                     update, (int)Math.Min(change.CoalescedCount, int.MaxValue), change.Snapshot);
             case V1.EventKind.Profile when proto.Profile is { } profile:
@@ -179,7 +138,7 @@ internal static class ProtoMapper
     {
         PublicationId = publicationId,
         PlatformUserId = platformUserId,
-        Presence = ToProto(state),
+        Presence = PresenceStateMapping.ToProto(state),
         Version = version ?? string.Empty,
         ObservedAt = Timestamp.FromDateTimeOffset(observedAt),
         MailHint = mailHint ?? string.Empty,
@@ -215,7 +174,7 @@ internal static class ProtoMapper
         var source = Platform.TryParse(proto.SourcePlatform, out var parsedSource) ? parsedSource : Platform.Teams;
         var origin = Platform.TryParse(proto.OriginPlatform, out var parsedOrigin) ? parsedOrigin : source;
         var version = PresenceVersion.TryParse(proto.Version, out var parsedVersion) ? parsedVersion : default;
-        var update = new PresenceUpdate(organization, user.TeamsUserId, source, ToModel(proto.Presence), version, origin,
+        var update = new PresenceUpdate(organization, user.TeamsUserId, source, PresenceStateMapping.ToModel(proto.Presence), version, origin,
             proto.ObservedAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue);
         return new LastKnownPresence(requested, user, update);
     }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PresenceHub.Connectors.Contracts;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
 
@@ -151,7 +152,7 @@ public sealed class FakePresenceHub : IAsyncDisposable
             proto.Kind = V1.EventKind.Presence;
             proto.SourcePlatform = sourcePlatform.Id;
             proto.OriginPlatform = (origin ?? sourcePlatform).Id;
-            proto.Presence = new V1.PresenceChange { Presence = ProtoMapper.ToProto(state) };
+            proto.Presence = new V1.PresenceChange { Presence = PresenceStateMapping.ToProto(state) };
             _lastKnown[user.TeamsUserId] = new V1.LastKnownPresence
             {
                 Found = true,
@@ -348,7 +349,7 @@ public sealed class FakePresenceHub : IAsyncDisposable
             publication.PublicationId,
             connectorId,
             publication.PlatformUserId,
-            ProtoMapper.ToModel(publication.Presence),
+            PresenceStateMapping.ToModel(publication.Presence),
             ProtoMapper.ToModel(result.Outcome),
             string.IsNullOrEmpty(result.TeamsUserId) ? null : result.TeamsUserId,
             string.IsNullOrEmpty(publication.Version) ? null : publication.Version));

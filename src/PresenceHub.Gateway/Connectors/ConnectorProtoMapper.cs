@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using PresenceHub.Connectors.Contracts;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
@@ -6,41 +7,13 @@ using V1 = PresenceHub.Connectors.V1;
 
 namespace PresenceHub.Gateway.Connectors;
 
-/// <summary>Converts between the connector API's messages and the gateway's model; the only place that does.</summary>
+/// <summary>
+/// Builds the connector API's messages from the gateway's relay events, profiles and last-known presence. The presence
+/// state inside them, and its reading from a connector's publication, goes through <see cref="PresenceStateMapping"/>,
+/// which the connector SDK shares.
+/// </summary>
 internal static class ConnectorProtoMapper
 {
-    public static V1.PresenceState ToProto(PresenceState state)
-    {
-        var proto = new V1.PresenceState { Availability = state.Availability.Value, Activity = state.Activity.Value };
-        if (state.StatusMessage is { } message)
-        {
-            proto.StatusMessage = new V1.StatusMessage
-            {
-                Content = message.Content,
-                ExpiresAt = message.Expiry is { } expiry ? Timestamp.FromDateTimeOffset(expiry) : null,
-            };
-        }
-
-        if (state.OutOfOffice is { } outOfOffice)
-        {
-            proto.OutOfOffice = new V1.OutOfOfficeSettings { IsOutOfOffice = outOfOffice.IsOutOfOffice, Message = outOfOffice.Message ?? string.Empty };
-        }
-
-        return proto;
-    }
-
-    /// <summary>Reads a connector's presence; unknown words are kept, malformed ones become PresenceUnknown.</summary>
-    public static PresenceState ToModel(V1.PresenceState proto)
-    {
-        var message = proto.StatusMessage is { Content.Length: > 0 } status
-            ? StatusMessage.Create(status.Content, status.ExpiresAt?.ToDateTimeOffset())
-            : null;
-        var outOfOffice = proto.OutOfOffice is { } settings
-            ? new OutOfOfficeSettings(settings.IsOutOfOffice, string.IsNullOrEmpty(settings.Message) ? null : settings.Message)
-            : null;
-        return new PresenceState(Availability.Parse(proto.Availability), Activity.Parse(proto.Activity), message, outOfOffice);
-    }
-
     public static V1.TeamsUser ToProto(string userId, UserProfileRecord? profile) => new()
     {
         TeamsUserId = userId,
@@ -76,7 +49,7 @@ internal static class ConnectorProtoMapper
             proto.OriginPlatform = update.Origin.Id;
             proto.Version = update.Version.Stamp;
             proto.ObservedAt = Timestamp.FromDateTimeOffset(update.ObservedAt);
-            proto.Presence = new V1.PresenceChange { Presence = ToProto(update.State), CoalescedCount = (uint)coalesced, Snapshot = relayEvent.IsSnapshot };
+            proto.Presence = new V1.PresenceChange { Presence = PresenceStateMapping.ToProto(update.State), CoalescedCount = (uint)coalesced, Snapshot = relayEvent.IsSnapshot };
             return proto;
         }
 
@@ -155,7 +128,7 @@ internal static class ConnectorProtoMapper
         var proto = new V1.LastKnownPresence { Requested = requested, User = ToProto(userId, profile), Found = update is not null };
         if (update is not null)
         {
-            proto.Presence = ToProto(update.State);
+            proto.Presence = PresenceStateMapping.ToProto(update.State);
             proto.Version = update.Version.Stamp;
             proto.SourcePlatform = update.Source.Id;
             proto.OriginPlatform = update.Origin.Id;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PresenceHub.Connectors.Contracts;
 using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
@@ -90,7 +91,7 @@ internal sealed class ConnectorPublisher(
         }
 
         var observed = ObservedAt(publication, time.GetUtcNow());
-        var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, ConnectorProtoMapper.ToModel(publication.Presence),
+        var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, PresenceStateMapping.ToModel(publication.Presence),
             version ?? PresenceVersion.FromObservedTime(observed, TieBreaker()), platform, observed);
         // Withheld: the user does not share out, so no other connector sees it, but it may still show in their Teams.
         var outcome = (await relay.PublishAsync([update], cancellationToken).ConfigureAwait(false))[0];
