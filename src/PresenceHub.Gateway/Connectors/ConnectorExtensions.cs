@@ -38,6 +38,8 @@ internal static class ConnectorExtensions
         services.TryAddSingleton<ConnectorPublisher>();
         services.TryAddSingleton<ConnectorSessionServices>();
         services.TryAddSingleton<ConnectorSessionRegistry>();
+        services.TryAddSingleton<ConnectorCallRules>();
+        services.TryAddSingleton<ConnectorQueries>();
         builder.AddConnectorEntraAuthentication();
         return builder;
     }

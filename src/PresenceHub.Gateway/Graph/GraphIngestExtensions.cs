@@ -45,6 +45,7 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<ValidationTokenValidator>();
         services.TryAddSingleton<PresenceVersionSource>();
         services.TryAddSingleton<ChangeNotificationProcessor>();
+        services.TryAddSingleton<ChangeNotificationIntake>();
         services.TryAddSingleton<GraphIngestMetrics>();
         services.TryAddSingleton<LifecycleEventQueue>();
         services.TryAddSingleton<RedisRelayConnection>();
