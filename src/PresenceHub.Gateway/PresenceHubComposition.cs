@@ -1,12 +1,13 @@
 using PresenceHub.Gateway.Admin;
 using PresenceHub.Gateway.Connectors;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Operations;
-using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.TeamsApp;
 using PresenceHub.Gateway.WriteBack;
+using PresenceHub.Gateway.DataSubjects;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway;
 
@@ -22,7 +23,7 @@ public static class PresenceHubComposition
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddOperations();
         builder.AddPresenceRelay();
-        builder.AddConsent();
+        builder.AddAccess();
         builder.AddGraphIngest();
         builder.AddPresenceWriteBack();
         builder.AddConnectorApi();

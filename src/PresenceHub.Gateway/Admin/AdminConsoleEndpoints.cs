@@ -5,12 +5,13 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Connectors;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Pages;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Admin;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Admin;
 

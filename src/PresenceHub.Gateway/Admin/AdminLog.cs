@@ -1,12 +1,8 @@
 namespace PresenceHub.Gateway.Admin;
 
-/// <summary>The admin console's and personal tab's log messages (EventIds 8200–8299). Ids and reasons only.</summary>
+/// <summary>The admin console's log messages (EventIds 8200–8299; 8200 is Access's, 8204 the personal tab's). Ids and reasons only.</summary>
 internal static partial class AdminLog
 {
-    [LoggerMessage(EventId = 8200, Level = LogLevel.Warning,
-        Message = "An administrator of {CallerOrganization} was refused on organization {RequestedOrganization}.")]
-    public static partial void OtherOrganizationRefused(ILogger logger, string callerOrganization, string requestedOrganization);
-
     [LoggerMessage(EventId = 8201, Level = LogLevel.Information, Message = "The admin console signed in a local operator ({How}).")]
     public static partial void LocalSignIn(ILogger logger, string how);
 
@@ -15,7 +11,4 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 8203, Level = LogLevel.Warning, Message = "The setup checklist got no app token for {Organization} ({Reason}).")]
     public static partial void TokenFailed(ILogger logger, string organization, string reason);
-
-    [LoggerMessage(EventId = 8204, Level = LogLevel.Warning, Message = "The personal tab could not read presence for {Organization}: the relay is unavailable.")]
-    public static partial void RelayUnavailable(ILogger logger, string organization);
 }

@@ -4,11 +4,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Core;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Cli;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.TeamsApp;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Admin;
 
@@ -48,7 +48,7 @@ internal sealed partial class SetupChecklist(
             ? ChecklistItem.Failed("app-registration", $"Entra ID issued no app token for this organization ({error}).",
                 "check Graph:ClientId and Graph:ClientSecret (or the client certificate); run `doctor --tenant` for details")
             : ChecklistItem.Ok("app-registration", "The app registration acquired an app-only token for Microsoft Graph."));
-        var consentLink = ConsentUrlCommand.Build(graph.Value, organization.ToString(), teamsApp.Value.PublicBaseUrl);
+        var consentLink = AdminConsentLink.Build(graph.Value, organization.ToString(), teamsApp.Value.PublicBaseUrl);
         if (token.Error is not null)
         {
             items.Add(ChecklistItem.Failed("admin-consent", "Unknown: no app token to read the granted permissions from.",

@@ -1,5 +1,5 @@
-using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Cli;
 
@@ -21,19 +21,7 @@ internal static class ConsentUrlCommand
 
         var tenant = GatewayCli.Option(args, "--tenant") ?? "organizations";
         var app = configuration.GetSection(TeamsAppOptions.SectionName).Get<TeamsAppOptions>() ?? new TeamsAppOptions();
-        output.WriteLine(Build(graph, tenant, app.PublicBaseUrl));
+        output.WriteLine(AdminConsentLink.Build(graph, tenant, app.PublicBaseUrl));
         return 0;
-    }
-
-    public static string Build(GraphOptions graph, string tenant, Uri? publicBaseUrl)
-    {
-        var authority = graph.AuthorityHost ?? new Uri("https://login.microsoftonline.com/");
-        var query = $"client_id={graph.ClientId:D}&scope={Uri.EscapeDataString("https://graph.microsoft.com/.default")}";
-        if (publicBaseUrl is not null)
-        {
-            query += $"&redirect_uri={Uri.EscapeDataString(new Uri(publicBaseUrl, "/admin").ToString())}";
-        }
-
-        return new Uri(authority, $"{Uri.EscapeDataString(tenant)}/v2.0/adminconsent?{query}").ToString();
     }
 }

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.GraphApi;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Cli;
 
@@ -53,22 +54,20 @@ internal static class DoctorCommand
 
     private static async Task CheckRedisAsync(IServiceProvider services, DoctorReport report)
     {
-        var relay = services.GetRequiredService<IOptions<RelayOptions>>().Value;
-        if (relay.Mode != RelayMode.Redis)
-        {
-            report.Ok("redis", "not used: Relay:Mode is InMemory (one replica, nothing survives a restart)");
-            return;
-        }
-
         try
         {
-            var database = await services.GetRequiredService<RedisRelayConnection>().DatabaseAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            var latency = await database.PingAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            report.Ok("redis", $"answers PING in {latency.TotalMilliseconds:0.0} ms");
+            var latency = await services.GetRequiredService<StateProbe>().PingAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            if (latency is null)
+            {
+                report.Ok("redis", "not used: State:Mode is InMemory (one replica, nothing survives a restart)");
+                return;
+            }
+
+            report.Ok("redis", $"answers PING in {latency.Value.TotalMilliseconds:0.0} ms");
         }
-        catch (Exception e) when (e is TimeoutException || RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (e is TimeoutException || RedisFailures.IsUnavailable(e))
         {
-            report.Fail("redis", $"cannot reach Redis ({e.GetType().Name})", "start Redis or correct Relay:RedisConfiguration (host:port,password=...)");
+            report.Fail("redis", $"cannot reach Redis ({e.GetType().Name})", "start Redis or correct State:Redis (host:port,password=...)");
         }
     }
 

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using NJsonSchema;
-using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Cli;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.TeamsApp;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Cli;
 

@@ -1,5 +1,5 @@
-using PresenceHub.Gateway.Admin;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -12,8 +13,6 @@ namespace PresenceHub.Gateway.Connectors;
 /// </summary>
 internal sealed class ConnectorAuthenticator(IConnectorKeyStore keys, IOptionsMonitor<ConnectorOptions> options, ConnectorMetrics metrics)
 {
-    private const string TenantClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
-
     public async Task<ConnectorCaller> AuthenticateAsync(ServerCallContext context)
     {
         var header = context.RequestHeaders.GetValue("authorization");
@@ -60,9 +59,8 @@ internal sealed class ConnectorAuthenticator(IConnectorKeyStore keys, IOptionsMo
         }
 
         var clientId = principal.FindFirstValue("appid") ?? principal.FindFirstValue("azp");
-        var tenant = principal.FindFirstValue(TenantClaim) ?? principal.FindFirstValue("tid");
         // App tokens only: a user's delegated token (it has a scope) is not a connector credential.
-        if (clientId is null || !OrganizationId.TryParse(tenant, out var organization) || principal.FindFirst("scp") is not null
+        if (clientId is null || !CallerOrganization.TryFrom(principal, out var organization) || principal.FindFirst("scp") is not null
             || principal.FindFirst("http://schemas.microsoft.com/identity/claims/scope") is not null)
         {
             return null;

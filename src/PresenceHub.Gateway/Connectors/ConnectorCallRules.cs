@@ -1,6 +1,7 @@
 using Grpc.Core;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.Access;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -20,17 +21,9 @@ internal static class ConnectorExtensions
         services.AddGrpcHealthChecks().AddCheck("connector-api", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         services.AddGrpcReflection();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RedisRelayConnection>();
-        services.TryAddSingleton<InMemoryConnectorKeyStore>();
-        services.TryAddSingleton<RedisConnectorKeyStore>();
-        services.TryAddSingleton<IConnectorKeyStore>(sp => GraphIngestExtensions.SharesState(sp)
-            ? sp.GetRequiredService<RedisConnectorKeyStore>()
-            : sp.GetRequiredService<InMemoryConnectorKeyStore>());
-        services.TryAddSingleton<InMemoryIdentityLinkStore>();
-        services.TryAddSingleton<RedisIdentityLinkStore>();
-        services.TryAddSingleton<IIdentityLinkStore>(sp => GraphIngestExtensions.SharesState(sp)
-            ? sp.GetRequiredService<RedisIdentityLinkStore>()
-            : sp.GetRequiredService<InMemoryIdentityLinkStore>());
+        builder.AddAccess();
+        services.AddPrivacy();
+        services.AddStore<IIdentityLinkStore, InMemoryIdentityLinkStore, RedisIdentityLinkStore>();
         services.TryAddSingleton<ConnectorMetrics>();
         services.TryAddSingleton<ConnectorAuthenticator>();
         services.TryAddSingleton<ConnectorRateLimiter>();
@@ -40,7 +33,6 @@ internal static class ConnectorExtensions
         services.TryAddSingleton<ConnectorSessionRegistry>();
         services.TryAddSingleton<ConnectorCallRules>();
         services.TryAddSingleton<ConnectorQueries>();
-        builder.AddConnectorEntraAuthentication();
         return builder;
     }
 

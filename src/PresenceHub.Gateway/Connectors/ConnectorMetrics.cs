@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PresenceHub.Gateway.Graph;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -15,7 +14,7 @@ internal sealed class ConnectorMetrics
 
     public ConnectorMetrics(IMeterFactory meters, ConnectorSessionRegistry sessions)
     {
-        var meter = meters.Create(GraphIngestMetrics.MeterName);
+        var meter = meters.Create(GatewayMeter.Name);
         _delivered = meter.CreateCounter<long>("presencehub.connector.events.out", "{event}", "Events written to connector streams, by platform.");
         _coalesced = meter.CreateCounter<long>("presencehub.connector.events.coalesced", "{event}", "Presence events replaced by a newer one of the same user before a slow connector read them.");
         _published = meter.CreateCounter<long>("presencehub.connector.publications", "{publication}", "Presence published by connectors, by platform and outcome.");

@@ -4,6 +4,7 @@ using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -113,7 +114,7 @@ internal sealed class ConnectorOutbox
             {
                 events = await _feed.ReadAsync(Math.Min(space, 1000), token).ConfigureAwait(false);
             }
-            catch (RelayUnavailableException e)
+            catch (StateUnavailableException e)
             {
                 ConnectorLog.RelayUnavailable(_services.Logger, e, SessionId);
                 throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; reconnect and resume."));

@@ -6,6 +6,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -16,7 +17,7 @@ namespace PresenceHub.Gateway.Connectors;
 /// are enforced by the <see cref="IdentityResolver"/>.
 /// </summary>
 internal sealed class ConnectorPublisher(
-    IdentityResolver identities, IPresenceRelay relay, IPresenceWriteBack writeBack, IPrivacySettingsStore privacy, IMetadataLog metadataLog,
+    IdentityResolver identities, ShareOutPolicy shareOut, IPresenceRelay relay, IPresenceWriteBack writeBack, IPrivacySettingsStore privacy, IMetadataLog metadataLog,
     ConnectorMetrics metrics, TimeProvider time)
 {
     private const int MaxIdLength = 256;
@@ -93,8 +94,10 @@ internal sealed class ConnectorPublisher(
         var observed = ObservedAt(publication, time.GetUtcNow());
         var update = new PresenceUpdate(caller.Organization, teamsUserId, platform, PresenceStateMapping.ToModel(publication.Presence),
             version ?? PresenceVersion.FromObservedTime(observed, TieBreaker()), platform, observed);
-        // Withheld: the user does not share out, so no other connector sees it, but it may still show in their Teams.
-        var outcome = (await relay.PublishAsync([update], cancellationToken).ConfigureAwait(false))[0];
+        // The privacy decision: a user who does not share out is withheld from other connectors, but their presence
+        // may still show in their Teams.
+        var shared = await shareOut.DecideAsync([update], cancellationToken).ConfigureAwait(false);
+        var outcome = shared.Outcomes(shared.Shared.Count > 0 ? await relay.PublishAsync(shared.Shared, cancellationToken).ConfigureAwait(false) : [])[0];
         if (outcome is not (PublishOutcome.Accepted or PublishOutcome.Withheld))
         {
             return new V1.PublicationResult { Outcome = V1.PublicationOutcome.Stale, TeamsUserId = teamsUserId };

@@ -5,6 +5,7 @@ using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using PresenceHub.Gateway.Relay;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -76,7 +77,7 @@ internal sealed class ConnectorService(
                 ConnectorLog.Disconnected(logger, session.SessionId, reason);
             }
         }
-        catch (RelayUnavailableException)
+        catch (StateUnavailableException)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; reconnect and resume."));
         }
@@ -118,7 +119,7 @@ internal sealed class ConnectorService(
                 Result = await services.Publish(caller, platform, request.Publication, caller.CredentialId, context.CancellationToken).ConfigureAwait(false),
             };
         }
-        catch (RelayUnavailableException)
+        catch (StateUnavailableException)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "The relay is unavailable; publish again."));
         }

@@ -3,6 +3,8 @@ using Grpc.Core;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.Access;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -221,7 +223,7 @@ internal sealed class ConnectorSession
         {
             await task.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or RelayUnavailableException)
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or StateUnavailableException)
         {
             // Ending: the first task's outcome decides how the call ends.
         }

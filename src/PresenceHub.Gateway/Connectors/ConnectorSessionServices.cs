@@ -3,6 +3,7 @@ using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Connectors;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Connectors;
 
@@ -12,7 +12,7 @@ namespace PresenceHub.Gateway.Connectors;
 /// <c>{prefix}:{tenant}:link-platforms</c> set of the platforms that have links, so a Teams user's links can all be
 /// found when they leave. A script keeps them consistent.
 /// </summary>
-internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IIdentityLinkStore
+internal sealed class RedisIdentityLinkStore(RedisConnection connection, IOptions<StateOptions> options) : IIdentityLinkStore
 {
     // KEYS: forward, reverse, platforms. ARGV: platform user, teams user, platform.
     private const string LinkScript = """
@@ -99,9 +99,9 @@ internal sealed class RedisIdentityLinkStore(RedisRelayConnection connection, IO
         {
             return await action(await connection.DatabaseAsync().ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 }

@@ -7,11 +7,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using PresenceHub.Connector.Sdk;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Demo;
 
@@ -80,7 +81,7 @@ internal sealed class DemoWorld : IAsyncDisposable
     /// <summary>The simulator's CA certificate (PEM), which the gateway trusts by configuration.</summary>
     public string CaCertificatePath => Path.Combine(_directory, "simulator-ca.pem");
 
-    public RelayMode RelayMode { get; private set; }
+    public StateMode StateMode { get; private set; }
 
     /// <summary>The connector key, endpoint and file for the developer's own connector; null until issued.</summary>
     public DeveloperConnector? DeveloperConnector { get; private set; }
@@ -133,7 +134,7 @@ internal sealed class DemoWorld : IAsyncDisposable
             hub = await Gateway!.Services.GetRequiredService<IPresenceRelay>().GetLastKnownAsync(Organization, _subjects, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (RelayUnavailableException ex)
+        catch (StateUnavailableException ex)
         {
             DemoLog.RelayUnreadable(_logger, ex);
             return;
@@ -207,7 +208,7 @@ internal sealed class DemoWorld : IAsyncDisposable
         control.SetUserPresences(Users.Select((u, i) => (u.Id, Morning[i % Morning.Length].Availability, Morning[i % Morning.Length].Activity)));
 
         await StartGatewayAsync(builder, clientId, cancellationToken).ConfigureAwait(false);
-        DemoLog.Started(_logger, Organization.ToString(), Users.Count, RelayMode.ToString());
+        DemoLog.Started(_logger, Organization.ToString(), Users.Count, StateMode.ToString());
 
         // The owner installs the Teams app and signs in first, so every later assignment finds someone whose
         // subscription can cover it. Installing is what lets them sign in; the installation sweep checks it.
@@ -273,7 +274,7 @@ internal sealed class DemoWorld : IAsyncDisposable
         // The embedded in-memory relay, unless a Redis is configured (Relay:RedisConfiguration).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Relay:RedisConfiguration"]) && string.IsNullOrWhiteSpace(builder.Configuration["Relay:Mode"]))
         {
-            settings["Relay:Mode"] = nameof(RelayMode.Redis);
+            settings["Relay:Mode"] = nameof(StateMode.Redis);
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
@@ -285,7 +286,7 @@ internal sealed class DemoWorld : IAsyncDisposable
         Gateway = gateway;
         _logger = gateway.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoWorld));
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
-        RelayMode = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RelayOptions>>().Value.Mode;
+        StateMode = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StateOptions>>().Value.Mode;
         _gatewayHttp.BaseAddress = WebAddress;
     }
 

@@ -13,7 +13,7 @@ internal sealed class PlainPresenceView(TextWriter output) : IPresenceView
     public void Started(DemoWorld world)
     {
         output.WriteLine(Invariant(
-            $"demo simulator={world.Simulator.BaseAddress} ca={world.CaCertificatePath} gateway={world.WebAddress} admin={world.WebAddress}admin connectors={world.ConnectorAddress} relay={world.RelayMode} organization={world.Organization}"));
+            $"demo simulator={world.Simulator.BaseAddress} ca={world.CaCertificatePath} gateway={world.WebAddress} admin={world.WebAddress}admin connectors={world.ConnectorAddress} relay={world.StateMode} organization={world.Organization}"));
         foreach (var user in world.Users)
         {
             output.WriteLine(Invariant($"demo user id={user.Id} name=\"{user.DisplayName}\" consent={user.Consent}"));

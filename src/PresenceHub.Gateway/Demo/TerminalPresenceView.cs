@@ -55,7 +55,7 @@ internal sealed class TerminalPresenceView(TextWriter output, TimeProvider time)
         var columns = _columns.Where((_, i) => _columns.Take(i + 1).Sum(c => c.Width + 2) <= width).ToList();
         var frame = new StringBuilder(4096);
         frame.Append(Escape).Append('H');
-        Line(frame, $"{Bold}PresenceHub demo{Reset}  Teams (Graph simulator) -> gateway webhook -> relay ({world.RelayMode}) -> connector API (gRPC) -> console connector");
+        Line(frame, $"{Bold}PresenceHub demo{Reset}  Teams (Graph simulator) -> gateway webhook -> relay ({world.StateMode}) -> connector API (gRPC) -> console connector");
         Line(frame, $"{Dim}gateway {world.WebAddress}  admin console {world.WebAddress}admin  connectors {world.ConnectorAddress}  simulator {world.Simulator.BaseAddress}_simulator  organization {world.Organization}{Reset}");
         if (world.DeveloperConnector is { } developer)
         {

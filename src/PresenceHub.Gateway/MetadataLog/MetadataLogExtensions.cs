@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.MetadataLog;
 
-/// <summary>Registers the metadata log: in memory by default, in Redis when the relay is.</summary>
+/// <summary>Registers the metadata log: in memory by default, in Redis when the state is.</summary>
 internal static class MetadataLogExtensions
 {
     /// <summary>Registers the log once; the features that write to it (ingest, connectors, write-back) call it too.</summary>
@@ -20,12 +19,7 @@ internal static class MetadataLogExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<RedisRelayConnection>();
-        builder.Services.TryAddSingleton<InMemoryMetadataLog>();
-        builder.Services.TryAddSingleton<RedisMetadataLog>();
-        builder.Services.TryAddSingleton<IMetadataLog>(sp => GraphIngestExtensions.SharesState(sp)
-            ? sp.GetRequiredService<RedisMetadataLog>()
-            : sp.GetRequiredService<InMemoryMetadataLog>());
+        builder.Services.AddStore<IMetadataLog, InMemoryMetadataLog, RedisMetadataLog>();
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.MetadataLog;
 
@@ -11,7 +11,7 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// is one script: its XADDs, with ids from the entries' times, and a trim of entries older than the retention (XTRIM MINID).
 /// </summary>
 internal sealed class RedisMetadataLog(
-    RedisRelayConnection connection, IOptions<RelayOptions> relay, IOptions<MetadataLogOptions> options, TimeProvider time,
+    RedisConnection connection, IOptions<StateOptions> state, IOptions<MetadataLogOptions> options, TimeProvider time,
     ILogger<RedisMetadataLog> logger) : IMetadataLog
 {
     private const int Page = 1000;
@@ -32,7 +32,7 @@ internal sealed class RedisMetadataLog(
         redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
         return 0
         """;
-    private readonly string _prefix = relay.Value.KeyPrefix;
+    private readonly string _prefix = state.Value.KeyPrefix;
 
     public async ValueTask AppendAsync(OrganizationId organization, IReadOnlyList<MetadataLogEntry> entries, CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ internal sealed class RedisMetadataLog(
                 await database.ScriptEvaluateAsync(Append, [key], values).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             MetadataLogLog.AppendFailed(logger, entries.Count, organization.ToString());
         }
@@ -105,9 +105,9 @@ internal sealed class RedisMetadataLog(
                 await database.StreamDeleteAsync(Key(organization), chunk).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
 
         return ids.Count;
@@ -142,9 +142,9 @@ internal sealed class RedisMetadataLog(
                 upper = "(" + page[^1].Id;
             }
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

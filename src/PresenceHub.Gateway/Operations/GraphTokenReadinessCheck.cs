@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Operations;
 

@@ -52,11 +52,11 @@ internal static class OperationsExtensions
         AddOpenTelemetryWhenConfigured(builder);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RedisReadinessCheck>();
+        services.TryAddSingleton<StateReadinessCheck>();
         services.TryAddSingleton<GraphTokenReadinessCheck>();
         // The gRPC health service (mapped with the connector API) reports every registered check, so it agrees with /healthz/ready.
         services.AddHealthChecks()
-            .AddCheck<RedisReadinessCheck>(RedisReadinessCheck.Name, tags: [ReadyTag])
+            .AddCheck<StateReadinessCheck>(StateReadinessCheck.Name, tags: [ReadyTag])
             .AddCheck<GraphTokenReadinessCheck>(GraphTokenReadinessCheck.Name, tags: [ReadyTag]);
         return builder;
     }

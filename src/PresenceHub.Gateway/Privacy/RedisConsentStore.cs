@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -19,10 +19,10 @@ internal sealed class RedisConsentStore : IConsentStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly RedisRelayConnection _connection;
+    private readonly RedisConnection _connection;
     private readonly string _prefix;
 
-    public RedisConsentStore(RedisRelayConnection connection, IOptions<RelayOptions> options)
+    public RedisConsentStore(RedisConnection connection, IOptions<StateOptions> options)
     {
         _connection = connection;
         _prefix = options.Value.KeyPrefix;
@@ -40,9 +40,9 @@ internal sealed class RedisConsentStore : IConsentStore
                 .ConfigureAwait(false);
             await database.SetAddAsync(Organizations, consent.Organization.ToString()).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -55,9 +55,9 @@ internal sealed class RedisConsentStore : IConsentStore
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
             await database.HashDeleteAsync(Consents(organization), userId.ToLowerInvariant()).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -70,9 +70,9 @@ internal sealed class RedisConsentStore : IConsentStore
             var entries = await database.HashGetAllAsync(Consents(organization)).ConfigureAwait(false);
             return entries.Select(e => Decode(e.Value!)).OrderBy(c => c.UserId, StringComparer.Ordinal).ToList();
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -90,9 +90,9 @@ internal sealed class RedisConsentStore : IConsentStore
             var exists = await Task.WhenAll(organizations.Select(o => database.KeyExistsAsync(Consents(o)))).ConfigureAwait(false);
             return organizations.Where((_, i) => exists[i]).ToList();
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -113,9 +113,9 @@ internal sealed class RedisConsentStore : IConsentStore
             var values = await database.HashGetAsync(Consents(organization), fields).ConfigureAwait(false);
             return values.Select(v => !v.IsNull).ToList();
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

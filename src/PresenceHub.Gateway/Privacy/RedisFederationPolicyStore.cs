@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -11,7 +11,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// <c>{prefix}:{tenant}:federation-policy</c> string, JSON <c>{"platforms":[...]|null,"domains":[...]|null}</c>;
 /// absent for an organization that allows everything.
 /// </summary>
-internal sealed class RedisFederationPolicyStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IFederationPolicyStore
+internal sealed class RedisFederationPolicyStore(RedisConnection connection, IOptions<StateOptions> options) : IFederationPolicyStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -52,9 +52,9 @@ internal sealed class RedisFederationPolicyStore(RedisRelayConnection connection
         {
             return await action(await connection.DatabaseAsync().ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Privacy;
 
@@ -11,7 +11,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// show in, each <c>0</c>/<c>1</c>, e.g. <c>p1o1i1</c>). Only users with non-default settings have a field, so a batch
 /// check is one HMGET and an organization where nobody changed anything has no key.
 /// </summary>
-internal sealed class RedisPrivacySettingsStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IPrivacySettingsStore
+internal sealed class RedisPrivacySettingsStore(RedisConnection connection, IOptions<StateOptions> options) : IPrivacySettingsStore
 {
     private readonly string _prefix = options.Value.KeyPrefix;
 
@@ -61,9 +61,9 @@ internal sealed class RedisPrivacySettingsStore(RedisRelayConnection connection,
         {
             return await action(await connection.DatabaseAsync().ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 }

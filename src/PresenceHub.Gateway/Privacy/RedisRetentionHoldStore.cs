@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>Retention holds in Redis, on the relay's connection and key prefix: <c>{prefix}:{tenant}:retention-hold</c> exists while held.</summary>
-internal sealed class RedisRetentionHoldStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IRetentionHoldStore
+internal sealed class RedisRetentionHoldStore(RedisConnection connection, IOptions<StateOptions> options) : IRetentionHoldStore
 {
     private readonly string _prefix = options.Value.KeyPrefix;
 
@@ -20,9 +20,9 @@ internal sealed class RedisRetentionHoldStore(RedisRelayConnection connection, I
                 ? await database.StringSetAsync(Key(organization), "1").ConfigureAwait(false)
                 : await database.KeyDeleteAsync(Key(organization)).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -34,9 +34,9 @@ internal sealed class RedisRetentionHoldStore(RedisRelayConnection connection, I
             var database = await connection.DatabaseAsync().ConfigureAwait(false);
             return await database.KeyExistsAsync(Key(organization)).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Profiles;
 
@@ -44,12 +44,12 @@ internal sealed class RedisUserDirectory : IUserDirectory
         return redis.call('DEL', KEYS[1])
         """;
 
-    private readonly RedisRelayConnection _connection;
+    private readonly RedisConnection _connection;
     private readonly string _prefix;
     private readonly string _timeToLive;
     private readonly ConcurrentDictionary<OrganizationId, string> _tags = new();
 
-    public RedisUserDirectory(RedisRelayConnection connection, IOptions<RelayOptions> options)
+    public RedisUserDirectory(RedisConnection connection, IOptions<StateOptions> options)
     {
         _connection = connection;
         _prefix = options.Value.KeyPrefix;
@@ -148,9 +148,9 @@ internal sealed class RedisUserDirectory : IUserDirectory
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
             return await operation(database).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Profiles;
 
@@ -8,8 +6,7 @@ namespace PresenceHub.Gateway.Profiles;
 public static class UserDirectoryExtensions
 {
     /// <summary>
-    /// Adds <see cref="IUserDirectory"/>: in memory by default, in Redis on the relay's connection and key prefix
-    /// when <c>Relay:Mode</c> is <c>Redis</c>. Needs the relay's options (<c>AddPresenceRelay</c>).
+    /// Adds <see cref="IUserDirectory"/>, kept where the state is (<see cref="StateExtensions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddUserDirectory(this IHostApplicationBuilder builder)
     {
@@ -20,12 +17,6 @@ public static class UserDirectoryExtensions
 
     internal static IServiceCollection AddUserDirectory(this IServiceCollection services)
     {
-        services.TryAddSingleton<RedisRelayConnection>();
-        services.TryAddSingleton<InMemoryUserDirectory>();
-        services.TryAddSingleton<RedisUserDirectory>();
-        services.TryAddSingleton<IUserDirectory>(sp => sp.GetRequiredService<IOptions<RelayOptions>>().Value.Mode == RelayMode.Redis
-            ? sp.GetRequiredService<RedisUserDirectory>()
-            : sp.GetRequiredService<InMemoryUserDirectory>());
-        return services;
+        return services.AddStore<IUserDirectory, InMemoryUserDirectory, RedisUserDirectory>();
     }
 }

@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 
@@ -20,12 +21,12 @@ public interface IPresenceRelay
     /// update of the same user in the batch compares against an earlier one.
     /// </summary>
     /// <returns>One outcome per update, in order. When this returns, accepted updates are durable.</returns>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
     Task<IReadOnlyList<PublishOutcome>> PublishAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken);
 
     /// <summary>Reads the last-known presence of users of one organization; null for a user with none.</summary>
     /// <returns>One entry per subject, in order.</returns>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached.</exception>
     Task<IReadOnlyList<PresenceUpdate?>> GetLastKnownAsync(
         OrganizationId organization, IReadOnlyList<PresenceSubject> subjects, CancellationToken cancellationToken);
 
@@ -41,7 +42,7 @@ public interface IPresenceRelay
     /// reclaimed once they have been idle for the configured reclaim time.
     /// </param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached.</exception>
     Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, CancellationToken cancellationToken) =>
         OpenFeedAsync(connector, consumer, null, cancellationToken);
 
@@ -58,7 +59,7 @@ public interface IPresenceRelay
     /// <param name="consumer">A stable name of the connector instance reading, as above.</param>
     /// <param name="resumeCursor">The connector's resume cursor; null for none.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached.</exception>
     Task<IRelayFeed> OpenFeedAsync(ConnectorFeedId connector, string consumer, string? resumeCursor, CancellationToken cancellationToken);
 
     /// <summary>
@@ -66,7 +67,7 @@ public interface IPresenceRelay
     /// in order, in one round trip. Profiles are not kept as last-known state: snapshots carry presence only.
     /// </summary>
     /// <remarks>When this returns, the events are durable.</remarks>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; nothing may have been applied, so publish again.</exception>
     Task PublishProfilesAsync(OrganizationId organization, IReadOnlyList<UserProfileRecord> profiles, CancellationToken cancellationToken);
 
     /// <summary>
@@ -75,7 +76,7 @@ public interface IPresenceRelay
     /// round trip. Withdrawing a user with no presence still fans out the event.
     /// </summary>
     /// <remarks>When this returns, the removal and the events are durable.</remarks>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; nothing may have been applied, so withdraw again.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; nothing may have been applied, so withdraw again.</exception>
     Task WithdrawAsync(OrganizationId organization, IReadOnlyList<UserWithdrawal> users, CancellationToken cancellationToken);
 
     /// <summary>
@@ -84,6 +85,6 @@ public interface IPresenceRelay
     /// has yet to read or acknowledge stay, so a withdrawn event still reaches it; call again later to remove them.
     /// </summary>
     /// <returns>How many events were deleted, and how many that mention the user are still held.</returns>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; forget again.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; forget again.</exception>
     Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>
@@ -22,13 +23,13 @@ public interface IRelayFeed : IAsyncDisposable
     /// </summary>
     /// <param name="maxCount">Most events to return (1 to 1000).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; read again later.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; read again later.</exception>
     ValueTask<IReadOnlyList<RelayEvent>> ReadAsync(int maxCount, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks events as handled so they are never delivered to this connector again. Acknowledging an id twice,
     /// or one that was already reclaimed or trimmed, does nothing.
     /// </summary>
-    /// <exception cref="RelayUnavailableException">The relay's store cannot be reached; the events stay pending.</exception>
+    /// <exception cref="StateUnavailableException">The relay's store cannot be reached; the events stay pending.</exception>
     ValueTask AcknowledgeAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken);
 }

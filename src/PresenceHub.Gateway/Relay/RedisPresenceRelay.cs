@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Relay;
 
@@ -17,12 +18,13 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
     /// <summary>Most updates per publish script, so one script never holds Redis for long.</summary>
     private const int ScriptBatch = 256;
 
-    private readonly RedisRelayConnection _connection;
+    private readonly RedisConnection _connection;
     private readonly RedisRelayWakeups _wakeups;
 
     public RedisPresenceRelay(
-        RedisRelayConnection connection,
+        RedisConnection connection,
         IOptions<RelayOptions> options,
+        IOptions<StateOptions> state,
         TimeProvider time,
         RelayTelemetry telemetry,
         ILogger<RedisPresenceRelay> logger)
@@ -32,11 +34,14 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
         Time = time;
         Telemetry = telemetry;
         Logger = logger;
-        Keys = new RedisRelayKeys(Options.KeyPrefix);
+        State = state.Value;
+        Keys = new RedisRelayKeys(State.KeyPrefix);
         _wakeups = new RedisRelayWakeups(connection, Keys);
     }
 
     internal RelayOptions Options { get; }
+
+    internal StateOptions State { get; }
 
     internal TimeProvider Time { get; }
 
@@ -62,7 +67,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             ? (Time.GetUtcNow() - age).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
             : string.Empty;
         var maxLength = Options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture);
-        var lastKnownTtl = ((long)(Options.LastKnownTimeToLive?.TotalMilliseconds ?? 0)).ToString(CultureInfo.InvariantCulture);
+        var lastKnownTtl = ((long)(State.LastKnownTimeToLive?.TotalMilliseconds ?? 0)).ToString(CultureInfo.InvariantCulture);
         try
         {
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
@@ -112,10 +117,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 }
             }
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
 
         Telemetry.RecordOutcomes(outcomes);
@@ -178,10 +183,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 start = "(" + (string)result[2]!;
             }
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -198,10 +203,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             var values = await Task.WhenAll(reads).ConfigureAwait(false);
             return values.Select(v => v.IsNull ? null : PresenceUpdateCodec.Decode(organization, (byte[])v!)).ToArray();
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -229,10 +234,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             RelayLog.FeedOpened(Logger, connector.ConnectorId, connector.Organization.ToString(), consumer);
             return new RedisRelayFeed(this, database, connector, consumer, signal, start);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -262,10 +267,10 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 .ToList();
             await Task.WhenAll(calls).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

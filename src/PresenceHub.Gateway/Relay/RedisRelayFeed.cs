@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Relay;
 
@@ -67,10 +68,10 @@ internal sealed class RedisRelayFeed : IRelayFeed
             {
                 events = await ReadOnceAsync(maxCount).ConfigureAwait(false);
             }
-            catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+            catch (Exception e) when (RedisFailures.IsUnavailable(e))
             {
                 _relay.Telemetry.Unavailable.Add(1);
-                throw RedisRelayFailures.Unavailable(e);
+                throw RedisFailures.Unavailable(e);
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
             {
@@ -135,10 +136,10 @@ internal sealed class RedisRelayFeed : IRelayFeed
 
             await Task.WhenAll(pages).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             _relay.Telemetry.Unavailable.Add(1);
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
 
         _relay.Telemetry.Acknowledged.Add(eventIds.Count);
@@ -150,7 +151,7 @@ internal sealed class RedisRelayFeed : IRelayFeed
         {
             await _relay.CloseFeedAsync(Connector, _signal).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
             // The subscription goes with the connection; nothing to release.
         }
@@ -355,9 +356,9 @@ internal sealed class RedisRelayFeed : IRelayFeed
         {
             await _relay.OpenGroupAsync(_database, Connector, null).ConfigureAwait(false);
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
 
         RelayLog.Coalesced(_relay.Logger, Connector.ConnectorId, Connector.Organization.ToString(), "group-lost");

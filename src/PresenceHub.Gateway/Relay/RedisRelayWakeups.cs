@@ -1,5 +1,6 @@
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Relay;
 
@@ -7,7 +8,7 @@ namespace PresenceHub.Gateway.Relay;
 /// One sharded pub/sub subscription per organization with local readers; a message on it wakes all of them. The
 /// publish script sends the message after the events are written.
 /// </summary>
-internal sealed class RedisRelayWakeups(RedisRelayConnection connection, RedisRelayKeys keys)
+internal sealed class RedisRelayWakeups(RedisConnection connection, RedisRelayKeys keys)
 {
     private readonly Dictionary<OrganizationId, Registration> _registrations = [];
     private readonly Lock _gate = new();

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Relay;
 
@@ -7,8 +7,8 @@ namespace PresenceHub.Gateway.Relay;
 public static class RelayExtensions
 {
     /// <summary>
-    /// Adds <see cref="IPresenceRelay"/> configured from the <c>Relay</c> section: in memory by default, Redis when
-    /// <c>Relay:Mode</c> is <c>Redis</c>. Options are validated at start.
+    /// Adds <see cref="IPresenceRelay"/> configured from the <c>Relay</c> section, kept where the state is
+    /// (<see cref="StateExtensions.AddStore{TService, TInMemory, TRedis}"/>). Options are validated at start.
     /// </summary>
     public static IHostApplicationBuilder AddPresenceRelay(this IHostApplicationBuilder builder)
     {
@@ -19,16 +19,8 @@ public static class RelayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RelayTelemetry>();
-        services.TryAddSingleton<RedisRelayConnection>();
-        services.TryAddSingleton<InMemoryPresenceRelay>();
-        services.TryAddSingleton<RedisPresenceRelay>();
-        services.TryAddSingleton<IPresenceRelay>(sp => sp.GetRequiredService<IOptions<RelayOptions>>().Value.Mode switch
-        {
-            RelayMode.Redis => sp.GetRequiredService<RedisPresenceRelay>(),
-            _ => sp.GetRequiredService<InMemoryPresenceRelay>(),
-        });
+        services.AddStore<IPresenceRelay, InMemoryPresenceRelay, RedisPresenceRelay>();
         return builder;
     }
 }

@@ -3,9 +3,6 @@ namespace PresenceHub.Gateway.Relay;
 /// <summary>The relay's log messages (EventIds 3000-3099). Only opaque ids: never presence, names or text.</summary>
 internal static partial class RelayLog
 {
-    [LoggerMessage(3000, LogLevel.Information, "Relay uses {Mode} storage")]
-    public static partial void Started(ILogger logger, RelayMode mode);
-
     [LoggerMessage(3001, LogLevel.Debug, "Feed opened for connector {ConnectorId} of organization {OrganizationId} by consumer {Consumer}")]
     public static partial void FeedOpened(ILogger logger, string connectorId, string organizationId, string consumer);
 
@@ -15,12 +12,6 @@ internal static partial class RelayLog
     [LoggerMessage(3003, LogLevel.Information, "Consumer {Consumer} reclaimed {Count} idle events of connector {ConnectorId}")]
     public static partial void Reclaimed(ILogger logger, string consumer, int count, string connectorId);
 
-    [LoggerMessage(3004, LogLevel.Warning, "Redis is unreachable for the relay")]
-    public static partial void RedisUnavailable(ILogger logger, Exception? exception);
-
     [LoggerMessage(3005, LogLevel.Warning, "Skipped an unreadable relay entry {EntryId} for connector {ConnectorId}")]
     public static partial void UnreadableEntry(ILogger logger, string entryId, string connectorId, Exception exception);
-
-    [LoggerMessage(3006, LogLevel.Information, "Relay connection to Redis restored")]
-    public static partial void RedisRestored(ILogger logger);
 }

@@ -8,7 +8,7 @@ namespace PresenceHub.Gateway.WriteBack;
 internal interface IWriteBackStore
 {
     /// <summary>The entries of <paramref name="keys"/> (null where there is none), read in one round trip.</summary>
-    /// <exception cref="Relay.RelayUnavailableException">The store cannot be reached.</exception>
+    /// <exception cref="State.StateUnavailableException">The store cannot be reached.</exception>
     Task<IReadOnlyList<WriteBackEntry?>> GetAsync(IReadOnlyList<WriteBackKey> keys, CancellationToken cancellationToken);
 
     /// <summary>
@@ -16,10 +16,10 @@ internal interface IWriteBackStore
     /// revision is still <paramref name="expectedRevision"/> (0: absent); and files the entry as due at
     /// <paramref name="dueAt"/> (null: not due). False when someone else wrote first.
     /// </summary>
-    /// <exception cref="Relay.RelayUnavailableException">The store cannot be reached.</exception>
+    /// <exception cref="State.StateUnavailableException">The store cannot be reached.</exception>
     Task<bool> TryReplaceAsync(WriteBackKey key, long expectedRevision, WriteBackEntry? next, DateTimeOffset? dueAt, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="max"/> entries due at or before <paramref name="now"/>, earliest first per organization.</summary>
-    /// <exception cref="Relay.RelayUnavailableException">The store cannot be reached.</exception>
+    /// <exception cref="State.StateUnavailableException">The store cannot be reached.</exception>
     Task<IReadOnlyList<WriteBackKey>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 }

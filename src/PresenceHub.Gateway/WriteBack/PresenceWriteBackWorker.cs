@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.MetadataLog;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.WriteBack;
 
@@ -45,7 +45,7 @@ internal sealed class PresenceWriteBackWorker(
             {
                 await ProcessAsync(key, ct).ConfigureAwait(false);
             }
-            catch (RelayUnavailableException e)
+            catch (StateUnavailableException e)
             {
                 // The entry stays due (or claimed until its claim expires); a later pass takes it again.
                 WriteBackLog.ResultNotRecorded(logger, "write", key.UserId, key.Organization.ToString(), e);

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.WriteBack;
 
@@ -18,7 +18,7 @@ namespace PresenceHub.Gateway.WriteBack;
 /// </list>
 /// A write checks the revision and updates the entry and its due time in one script.
 /// </summary>
-internal sealed class RedisWriteBackStore(RedisRelayConnection connection, IOptions<RelayOptions> options) : IWriteBackStore
+internal sealed class RedisWriteBackStore(RedisConnection connection, IOptions<StateOptions> options) : IWriteBackStore
 {
     private const string ReplaceIfRevision = """
         local r = redis.call('HGET', KEYS[1], 'r')
@@ -47,9 +47,9 @@ internal sealed class RedisWriteBackStore(RedisRelayConnection connection, IOpti
             var values = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
             return [.. values.Select(v => v.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)v!, WriteBackJsonContext.Default.WriteBackEntry))];
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -74,9 +74,9 @@ internal sealed class RedisWriteBackStore(RedisRelayConnection connection, IOpti
                 .ConfigureAwait(false);
             return (long)written == 1;
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 
@@ -96,9 +96,9 @@ internal sealed class RedisWriteBackStore(RedisRelayConnection connection, IOpti
             var due = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
             return [.. organizations.Zip(due).SelectMany(x => x.Second.Select(u => new WriteBackKey(x.First, u!))).Take(max)];
         }
-        catch (Exception e) when (RedisRelayFailures.IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            throw RedisRelayFailures.Unavailable(e);
+            throw RedisFailures.Unavailable(e);
         }
     }
 

@@ -4,9 +4,9 @@ using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Graph.Users.Item.Presence.ClearPresence;
 using Microsoft.Graph.Users.Item.Presence.SetPresence;
 using Microsoft.Kiota.Abstractions;
-using PresenceHub.Gateway.Graph;
 using PresenceHub.Presence;
 using PresenceHub.Presence.Platforms;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.WriteBack;
 

@@ -15,7 +15,7 @@ namespace PresenceHub.Gateway.WriteBack;
 internal sealed class WriteBackEchoTagger(IWriteBackStore store, TimeProvider time)
 {
     /// <summary>Replaces, in place, the Teams updates of <paramref name="updates"/> that are echoes of our session.</summary>
-    /// <exception cref="Relay.RelayUnavailableException">The store cannot be reached.</exception>
+    /// <exception cref="State.StateUnavailableException">The store cannot be reached.</exception>
     public async Task TagAsync(List<PresenceUpdate> updates, CancellationToken cancellationToken)
     {
         var candidates = new List<int>();

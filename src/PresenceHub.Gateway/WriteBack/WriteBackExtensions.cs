@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.MetadataLog;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.GraphApi;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.WriteBack;
 
@@ -10,9 +10,8 @@ public static class WriteBackExtensions
 {
     /// <summary>
     /// Adds <see cref="IPresenceWriteBack"/>, its worker and the echo tagging the webhook and reconciliation use,
-    /// configured from the <c>WriteBack</c> section (validated at start). Sessions are kept in memory, or in Redis on
-    /// the relay's connection and key prefix when <c>Relay:Mode</c> is <c>Redis</c>. Needs the relay and Graph ingest
-    /// (<c>AddPresenceRelay</c>, <c>AddGraphIngest</c>), whose app-only Graph client it calls.
+    /// configured from the <c>WriteBack</c> section (validated at start). Sessions are kept where the state is
+    /// (<see cref="StateExtensions"/>); the sessions are written with the app-only Graph client (<c>GraphApi</c>).
     /// </summary>
     public static IHostApplicationBuilder AddPresenceWriteBack(this IHostApplicationBuilder builder)
     {
@@ -25,13 +24,9 @@ public static class WriteBackExtensions
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RedisRelayConnection>();
         services.TryAddSingleton<WriteBackMetrics>();
-        services.TryAddSingleton<InMemoryWriteBackStore>();
-        services.TryAddSingleton<RedisWriteBackStore>();
-        services.TryAddSingleton<IWriteBackStore>(sp => sp.GetRequiredService<IOptions<RelayOptions>>().Value.Mode == RelayMode.Redis
-            ? sp.GetRequiredService<RedisWriteBackStore>()
-            : sp.GetRequiredService<InMemoryWriteBackStore>());
+        services.AddStore<IWriteBackStore, InMemoryWriteBackStore, RedisWriteBackStore>();
+        services.AddGraphApi();
         services.TryAddSingleton<TeamsSessionWriter>();
         services.TryAddSingleton<PresenceWriteBackWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<PresenceWriteBackWorker>());

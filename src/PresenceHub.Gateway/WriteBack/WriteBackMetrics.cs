@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PresenceHub.Gateway.Graph;
 
 namespace PresenceHub.Gateway.WriteBack;
 
@@ -10,7 +9,7 @@ internal sealed class WriteBackMetrics
 
     public WriteBackMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(GraphIngestMetrics.MeterName);
+        var meter = meters.Create(GatewayMeter.Name);
         _calls = meter.CreateCounter<long>("presencehub.writeback.calls", "{call}",
             "setPresence and clearPresence calls to Graph, by operation (set, clear) and outcome (success, not-found, failed).");
     }

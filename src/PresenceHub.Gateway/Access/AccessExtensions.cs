@@ -1,0 +1,34 @@
+using PresenceHub.Gateway.State;
+
+namespace PresenceHub.Gateway.Access;
+
+/// <summary>
+/// Registers every way a caller proves who they are: the operator's admin key, administrators' Entra tokens and the
+/// console's local sign-in, Teams SSO, and connectors' keys and Entra app tokens. Which organization a caller acts
+/// for is decided in one place, <see cref="CallerOrganization"/>.
+/// </summary>
+internal static class AccessExtensions
+{
+    public static IHostApplicationBuilder AddAccess(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(IConnectorKeyStore)))
+        {
+            return builder;
+        }
+
+        services.AddOptions<AdminKeyOptions>()
+            .BindConfiguration(AdminKeyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<AdminConsoleOptions>()
+            .BindConfiguration(AdminConsoleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddStore<IConnectorKeyStore, InMemoryConnectorKeyStore, RedisConnectorKeyStore>();
+        builder.AddAdminAuthentication();
+        builder.AddTeamsSsoAuthentication();
+        builder.AddConnectorEntraAuthentication();
+        return builder;
+    }
+}

@@ -1,0 +1,11 @@
+namespace PresenceHub.Gateway.State;
+
+/// <summary>The state's log messages (EventIds 3004 and 3006, kept from the relay's range). No personal data.</summary>
+internal static partial class StateLog
+{
+    [LoggerMessage(3004, LogLevel.Warning, "Redis is unreachable")]
+    public static partial void RedisUnavailable(ILogger logger, Exception? exception);
+
+    [LoggerMessage(3006, LogLevel.Information, "Connection to Redis restored")]
+    public static partial void RedisRestored(ILogger logger);
+}
