@@ -18,6 +18,7 @@ using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
 using Activity = PresenceHub.Presence.Activity;
 using V1 = PresenceHub.Connectors.V1;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Bench;
 

@@ -13,15 +13,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
-using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.GraphSimulator.Identity;
 using PresenceHub.Bench.E2e;
 using PresenceHub.GraphSimulator.Notifications;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.DataSubjects;
 
 namespace PresenceHub.Bench;
 
@@ -162,8 +162,8 @@ internal static class IngestBenchmark
             sp.GetRequiredService<EncryptionCertificateStore>(), sp.GetRequiredService<PresenceVersionSource>(),
             sp.GetRequiredService<TimeProvider>(), content => mode.DecryptAsync(content, sp.GetRequiredService<EncryptionCertificateStore>())));
         builder.AddPresenceRelay();
-        builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddDataSubjectRights();
         var app = builder.Build();
         app.MapGraphWebhooks();
         await app.StartAsync();

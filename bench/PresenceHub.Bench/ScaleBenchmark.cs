@@ -11,13 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Bench;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Graph;
 using Microsoft.Kiota.Serialization.Json;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using ChangeNotificationEncryptedContent = Microsoft.Graph.Models.ChangeNotificationEncryptedContent;
 using GraphPresence = Microsoft.Graph.Models.Presence;
 

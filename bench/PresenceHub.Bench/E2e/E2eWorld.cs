@@ -7,13 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PresenceHub.Gateway;
-using PresenceHub.Gateway.Connectors;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.GraphSimulator;
 using PresenceHub.GraphSimulator.Identity;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Bench.E2e;
 

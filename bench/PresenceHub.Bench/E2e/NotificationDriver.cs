@@ -7,7 +7,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 
 namespace PresenceHub.Bench.E2e;
 

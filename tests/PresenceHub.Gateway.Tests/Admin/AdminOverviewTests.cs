@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Tests.Connectors;
 using PresenceHub.Gateway.Tests.Graph;
 

@@ -2,6 +2,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 using PresenceHub.Testing;
+using PresenceHub.Gateway.Tests.Infrastructure;
 
 namespace PresenceHub.Gateway.Tests.Browser;
 
@@ -60,7 +61,7 @@ public sealed class ChromiumFixture : IDisposable
         {
             var root = Environment.GetEnvironmentVariable("PRESENCEHUB_ARTIFACTS") is { Length: > 0 } configured
                 ? configured
-                : Path.Combine(RepositoryRoot(), "artifacts");
+                : Path.Combine(Repository.Root, "artifacts");
             var directory = Path.Combine(root, "screenshots");
             Directory.CreateDirectory(directory);
             return directory;
@@ -112,18 +113,5 @@ public sealed class ChromiumFixture : IDisposable
         }
 
         return names.Select(RequiredProgram.Find).FirstOrDefault(p => p is not null);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PresenceHub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

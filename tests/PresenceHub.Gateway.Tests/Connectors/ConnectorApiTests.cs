@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Connector.Sdk;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Gateway.WriteBack;

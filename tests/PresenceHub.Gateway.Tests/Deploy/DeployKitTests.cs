@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NJsonSchema;
+using PresenceHub.Gateway.Tests.Infrastructure;
 
 namespace PresenceHub.Gateway.Tests.Deploy;
 
@@ -11,7 +12,7 @@ namespace PresenceHub.Gateway.Tests.Deploy;
 /// </summary>
 public sealed partial class DeployKitTests
 {
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
+    private static readonly string Deploy = Path.Combine(Repository.Root, "deploy");
     private static readonly string Chart = Path.Combine(Deploy, "helm", "presencehub");
 
     [Fact]
@@ -157,18 +158,6 @@ public sealed partial class DeployKitTests
         return next < 0 ? dockerfile[start..] : dockerfile[start..next];
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PresenceHub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root was not found above the test's directory.");
-    }
 
     [GeneratedRegex(@"\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")]
     private static partial Regex ValuesPath();

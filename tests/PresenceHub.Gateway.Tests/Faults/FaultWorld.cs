@@ -3,13 +3,14 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Connectors;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Gateway.Tests.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Faults;
 
@@ -206,10 +207,8 @@ internal sealed class FaultWorld : IAsyncDisposable
         }
     }
 
-    private Task<RelayHandle> AuditRelayAsync() => RelayHandle.StartAsync(new RelayOptions
+    private Task<RelayHandle> AuditRelayAsync() => RelayHandle.StartAsync(new StateOptions { Mode = StateMode.Redis, Redis = Redis.Configuration }, new RelayOptions
     {
-        Mode = RelayMode.Redis,
-        RedisConfiguration = Redis.Configuration,
         // Never coalesced into a snapshot however far behind it is: it must see every event.
         LagBound = 999_999,
         RetentionMaxLength = 1_000_000,

@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Graph;
 using Microsoft.Graph.Authentication;
 using Subscription = Microsoft.Graph.Models.Subscription;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.GraphSimulator;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Tests.Graph;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Tests.Graph;
 

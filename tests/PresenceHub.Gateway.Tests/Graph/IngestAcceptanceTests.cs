@@ -2,11 +2,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.GraphSimulator.Identity;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.GraphApi;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Graph;
 
@@ -269,7 +271,7 @@ public sealed class IngestAcceptanceTests
 
             return true;
         }
-        catch (RelayUnavailableException)
+        catch (StateUnavailableException)
         {
             return false;
         }

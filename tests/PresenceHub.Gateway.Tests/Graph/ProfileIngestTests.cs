@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PresenceHub.Gateway.Profiles;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.GraphSimulator;

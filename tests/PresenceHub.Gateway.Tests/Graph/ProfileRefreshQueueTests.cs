@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Presence;
 

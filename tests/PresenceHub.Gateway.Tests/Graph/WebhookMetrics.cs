@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using PresenceHub.Gateway.Graph;
 
 namespace PresenceHub.Gateway.Tests.Graph;
 
@@ -18,7 +17,7 @@ internal sealed class WebhookMetrics : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == GraphIngestMetrics.MeterName &&
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == GatewayMeter.Name &&
                 instrument.Name is "presencehub.webhook.events" or "presencehub.webhook.rejected")
             {
                 listener.EnableMeasurementEvents(instrument);

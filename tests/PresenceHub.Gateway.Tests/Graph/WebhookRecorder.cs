@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 
 namespace PresenceHub.Gateway.Tests.Graph;
 

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PresenceHub.Gateway.MetadataLog;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.MetadataLog;
 
@@ -104,7 +104,7 @@ public sealed class InMemoryMetadataLogTests : MetadataLogContractTests
 
 public sealed class RedisMetadataLogTests(RedisServerFixture redis) : MetadataLogContractTests, IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
-    private readonly List<RedisRelayConnection> _connections = [];
+    private readonly List<RedisConnection> _connections = [];
 
     // Stream ids carry the entries' times in milliseconds and must grow: the test clock starts at the real time, on a millisecond.
     private readonly DateTimeOffset _realStart = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -112,13 +112,13 @@ public sealed class RedisMetadataLogTests(RedisServerFixture redis) : MetadataLo
     private protected override IMetadataLog NewLog(MetadataLogOptions options)
     {
         Time.SetUtcNow(_realStart);
-        var relay = Options.Create(new RelayOptions
+        var relay = Options.Create(new StateOptions
         {
-            Mode = RelayMode.Redis,
-            RedisConfiguration = redis.Server.Configuration,
+            Mode = StateMode.Redis,
+            Redis = redis.Server.Configuration,
             KeyPrefix = "m" + Guid.NewGuid().ToString("N")[..8],
         });
-        var connection = new RedisRelayConnection(relay, NullLogger<RedisRelayConnection>.Instance);
+        var connection = new RedisConnection(relay, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
         return new RedisMetadataLog(connection, relay, Options.Create(options), Time, NullLogger<RedisMetadataLog>.Instance);
     }

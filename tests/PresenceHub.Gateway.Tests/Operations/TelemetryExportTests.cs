@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using PresenceHub.Gateway.Graph;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Tests.Graph;
 
 namespace PresenceHub.Gateway.Tests.Operations;
@@ -35,7 +35,7 @@ public sealed class TelemetryExportTests
         using var response = await world.GatewayHttp.PostAsync(GraphWebhookEndpoints.NotificationsPath,
             new StringContent("not a notification", Encoding.UTF8, "application/json"));
 
-        await ArrivesAsync(collector, () => collector.Received("/v1/metrics", GraphIngestMetrics.MeterName)
+        await ArrivesAsync(collector, () => collector.Received("/v1/metrics", GatewayMeter.Name)
                 && collector.Received("/v1/metrics", "presencehub.webhook.rejected"),
             "the PresenceHub.Gateway meter's rejected counter never reached the collector");
         await ArrivesAsync(collector, () => collector.Received("/v1/traces", GraphWebhookEndpoints.NotificationsPath),

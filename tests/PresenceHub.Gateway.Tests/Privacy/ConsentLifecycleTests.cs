@@ -4,10 +4,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PresenceHub.Connector.Sdk;
-using PresenceHub.Gateway.Graph;
 using PresenceHub.Gateway.Tests.Connectors;
 using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Tests.Privacy;
 

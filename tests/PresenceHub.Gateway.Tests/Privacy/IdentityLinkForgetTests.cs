@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Connectors;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Privacy;
 
@@ -14,8 +14,8 @@ public sealed class IdentityLinkForgetTests(RedisServerFixture redis) : IClassFi
     [InlineData(true)]
     public async Task UnlinkTeamsUser_RemovesTheirLinksOnEveryPlatform_AndNoOneElses(bool onRedis)
     {
-        var options = Options.Create(Relay());
-        await using var connection = onRedis ? new RedisRelayConnection(options, NullLoggerFor<RedisRelayConnection>()) : null;
+        var options = Options.Create(State());
+        await using var connection = onRedis ? new RedisConnection(options, NullLoggerFor<RedisConnection>()) : null;
         IIdentityLinkStore links = onRedis ? new RedisIdentityLinkStore(connection!, options) : new InMemoryIdentityLinkStore();
         var organization = new OrganizationId(Guid.NewGuid());
         var (leaver, stayer) = (Guid.NewGuid().ToString("D"), Guid.NewGuid().ToString("D"));
@@ -34,10 +34,10 @@ public sealed class IdentityLinkForgetTests(RedisServerFixture redis) : IClassFi
         Assert.Equal(0, await links.UnlinkTeamsUserAsync(organization, leaver, CancellationToken.None));
     }
 
-    private RelayOptions Relay() => new()
+    private StateOptions State() => new()
     {
-        Mode = RelayMode.Redis,
-        RedisConfiguration = redis.Server.Configuration,
+        Mode = StateMode.Redis,
+        Redis = redis.Server.Configuration,
         KeyPrefix = "t" + Guid.NewGuid().ToString("N")[..10],
     };
 

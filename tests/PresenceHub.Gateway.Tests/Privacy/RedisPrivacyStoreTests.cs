@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Privacy;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Privacy;
 
@@ -10,7 +10,7 @@ namespace PresenceHub.Gateway.Tests.Privacy;
 public sealed class RedisPrivacyStoreTests(RedisServerFixture redis) : PrivacyStoreContractTests, IClassFixture<RedisServerFixture>
 {
     private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..10];
-    private RedisRelayConnection? _connection;
+    private RedisConnection? _connection;
     private IPrivacySettingsStore? _settings;
     private IFederationPolicyStore? _policies;
 
@@ -20,8 +20,8 @@ public sealed class RedisPrivacyStoreTests(RedisServerFixture redis) : PrivacySt
 
     public override Task InitializeAsync()
     {
-        var options = Options.Create(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = redis.Server.Configuration, KeyPrefix = _prefix });
-        _connection = new RedisRelayConnection(options, NullLogger<RedisRelayConnection>.Instance);
+        var options = Options.Create(new StateOptions { Mode = StateMode.Redis, Redis = redis.Server.Configuration, KeyPrefix = _prefix });
+        _connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _settings = new RedisPrivacySettingsStore(_connection, options);
         _policies = new RedisFederationPolicyStore(_connection, options);
         return Task.CompletedTask;

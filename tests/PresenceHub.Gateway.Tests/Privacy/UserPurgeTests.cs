@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PresenceHub.Gateway.Connectors;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.MetadataLog;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Profiles;
@@ -13,6 +13,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
 using static PresenceHub.Gateway.Tests.Relay.Presences;
+using PresenceHub.Gateway.DataSubjects;
 
 namespace PresenceHub.Gateway.Tests.Privacy;
 

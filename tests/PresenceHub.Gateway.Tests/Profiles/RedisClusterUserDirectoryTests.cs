@@ -1,13 +1,13 @@
 using PresenceHub.Gateway.Profiles;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Profiles;
 
 /// <summary>The directory contract on a Redis Cluster: a profile and its address index share the organization's slot.</summary>
 public sealed class RedisClusterUserDirectoryTests(RedisClusterFixture redis) : UserDirectoryContractTests, IClassFixture<RedisClusterFixture>
 {
-    private RedisRelayConnection? _connection;
+    private RedisConnection? _connection;
     private IUserDirectory? _directory;
 
     private protected override IUserDirectory Directory => _directory!;

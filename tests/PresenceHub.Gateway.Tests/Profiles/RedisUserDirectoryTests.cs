@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Profiles;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Profiles;
 
@@ -10,7 +10,7 @@ namespace PresenceHub.Gateway.Tests.Profiles;
 public sealed class RedisUserDirectoryTests(RedisServerFixture redis) : UserDirectoryContractTests, IClassFixture<RedisServerFixture>
 {
     private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..10];
-    private RedisRelayConnection? _connection;
+    private RedisConnection? _connection;
     private IUserDirectory? _directory;
 
     private protected override IUserDirectory Directory => _directory!;
@@ -35,10 +35,10 @@ public sealed class RedisUserDirectoryTests(RedisServerFixture redis) : UserDire
         Assert.All(keys, k => Assert.StartsWith($"{_prefix}:{{{organization}}}:", k, StringComparison.Ordinal));
     }
 
-    internal static (RedisRelayConnection Connection, IUserDirectory Directory) Open(string configuration, string prefix)
+    internal static (RedisConnection Connection, IUserDirectory Directory) Open(string configuration, string prefix)
     {
-        var options = Options.Create(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = configuration, KeyPrefix = prefix });
-        var connection = new RedisRelayConnection(options, NullLogger<RedisRelayConnection>.Instance);
+        var options = Options.Create(new StateOptions { Mode = StateMode.Redis, Redis = configuration, KeyPrefix = prefix });
+        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         return (connection, new RedisUserDirectory(connection, options));
     }
 }

@@ -1,4 +1,4 @@
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -6,5 +6,5 @@ public sealed class InMemoryPresenceRelayTests : PresenceRelayContractTests
 {
     protected override bool HasSeparateReplicas => false;
 
-    protected override RelayOptions CreateOptions() => new() { Mode = RelayMode.InMemory };
+    protected override StateOptions CreateState() => new() { Mode = StateMode.InMemory };
 }

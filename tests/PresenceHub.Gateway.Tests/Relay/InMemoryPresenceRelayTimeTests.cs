@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PresenceHub.Gateway.Relay;
@@ -12,6 +13,7 @@ public sealed class InMemoryPresenceRelayTimeTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         await using var handle = await RelayHandle.StartAsync(
+            new StateOptions(),
             new RelayOptions { ReclaimIdle = TimeSpan.FromSeconds(30), FallbackPoll = TimeSpan.FromSeconds(1) },
             services => services.AddSingleton<TimeProvider>(time));
         var relay = handle.Relay;

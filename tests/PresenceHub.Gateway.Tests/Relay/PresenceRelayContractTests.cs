@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
@@ -14,9 +15,10 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly List<RelayHandle> _handles = [];
     private RelayOptions? _options;
+    private StateOptions? _state;
 
-    /// <summary>Options for this implementation, with a key prefix unique to the test.</summary>
-    protected abstract RelayOptions CreateOptions();
+    /// <summary>Where this implementation keeps its data, with a key prefix unique to the test.</summary>
+    protected abstract StateOptions CreateState();
 
     /// <summary>Whether a second replica is a separate relay instance sharing the store (Redis) or the same instance (in memory).</summary>
     protected abstract bool HasSeparateReplicas { get; }
@@ -617,11 +619,12 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     /// <summary>Whether profile events carry the profile's texts (in process) or only name the user (in Redis).</summary>
     protected virtual bool ProfileEventsCarryTheProfile => true;
 
-    protected async Task<IPresenceRelay> StartAsync(Action<RelayOptions>? configure = null)
+    protected async Task<IPresenceRelay> StartAsync(Action<RelayOptions>? configure = null, Action<StateOptions>? configureState = null)
     {
-        _options = CreateOptions();
+        (_options, _state) = (new RelayOptions(), CreateState());
         configure?.Invoke(_options);
-        var handle = await RelayHandle.StartAsync(_options);
+        configureState?.Invoke(_state);
+        var handle = await RelayHandle.StartAsync(_state, _options);
         _handles.Add(handle);
         return handle.Relay;
     }
@@ -634,7 +637,7 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
             return _handles[0].Relay;
         }
 
-        var handle = await RelayHandle.StartAsync(_options!);
+        var handle = await RelayHandle.StartAsync(_state!, _options);
         _handles.Add(handle);
         return handle.Relay;
     }

@@ -1,5 +1,6 @@
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -12,8 +13,8 @@ public sealed class RedisClusterPresenceRelayTests(RedisClusterFixture redis) : 
 
     protected override bool ProfileEventsCarryTheProfile => false;
 
-    protected override RelayOptions CreateOptions() =>
-        new() { Mode = RelayMode.Redis, RedisConfiguration = redis.Cluster.Configuration, KeyPrefix = _prefix };
+    protected override StateOptions CreateState() =>
+        new() { Mode = StateMode.Redis, Redis = redis.Cluster.Configuration, KeyPrefix = _prefix };
 
     [Fact]
     public async Task Publish_OrganizationsSpreadOverEveryMaster()

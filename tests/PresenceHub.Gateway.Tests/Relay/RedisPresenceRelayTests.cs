@@ -2,6 +2,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
 using StackExchange.Redis;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -13,8 +14,8 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
 
     protected override bool ProfileEventsCarryTheProfile => false;
 
-    protected override RelayOptions CreateOptions() =>
-        new() { Mode = RelayMode.Redis, RedisConfiguration = redis.Server.Configuration, KeyPrefix = _prefix };
+    protected override StateOptions CreateState() =>
+        new() { Mode = StateMode.Redis, Redis = redis.Server.Configuration, KeyPrefix = _prefix };
 
     [Fact]
     public async Task Keys_AllCarryTheOrganizationHashTag()
@@ -34,7 +35,7 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
     [Fact]
     public async Task FreeTexts_LiveOnlyInTheExpiringLastKnownRecord_AndStillReachAConnector_WhileCurrent()
     {
-        var relay = await StartAsync(o => o.LastKnownTimeToLive = TimeSpan.FromHours(1));
+        var relay = await StartAsync(configureState: o => o.LastKnownTimeToLive = TimeSpan.FromHours(1));
         var organization = Presences.NewOrganization();
         await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
         PresenceUpdate WithTexts(string user, long sequence, string text) => Presences.Update(organization, user, sequence) with
@@ -129,8 +130,8 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
     [Fact]
     public void Configure_LeavesNoBacklogAndShortTimeouts_UnlessTheOperatorSetsThem()
     {
-        var defaults = RedisRelayConnection.Configure(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = "localhost:6379" });
-        var explicitTimeout = RedisRelayConnection.Configure(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = "localhost:6379,asyncTimeout=750" });
+        var defaults = RedisConnection.Configure(new StateOptions { Mode = StateMode.Redis, Redis = "localhost:6379" });
+        var explicitTimeout = RedisConnection.Configure(new StateOptions { Mode = StateMode.Redis, Redis = "localhost:6379,asyncTimeout=750" });
 
         Assert.Equal(BacklogPolicy.FailFast, defaults.BacklogPolicy);
         Assert.False(defaults.AbortOnConnectFail);

@@ -1,6 +1,7 @@
 using PresenceHub.Gateway.Profiles;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -13,10 +14,10 @@ public sealed class RedisRelayOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _handle = await RelayHandle.StartAsync(new RelayOptions
+        _handle = await RelayHandle.StartAsync(new StateOptions
         {
-            Mode = RelayMode.Redis,
-            RedisConfiguration = _redis.Configuration,
+            Mode = StateMode.Redis,
+            Redis = _redis.Configuration,
             KeyPrefix = "outage",
         });
     }
@@ -36,9 +37,9 @@ public sealed class RedisRelayOutageTests : IAsyncLifetime
         await relay.PublishAsync([Presences.Update(organization, "u1", 1)], CancellationToken.None);
 
         await _redis!.KillAsync();
-        var publishing = await Assert.ThrowsAsync<RelayUnavailableException>(
+        var publishing = await Assert.ThrowsAsync<StateUnavailableException>(
             () => relay.PublishAsync([Presences.Update(organization, "u1", 2)], CancellationToken.None));
-        var reading = await Assert.ThrowsAsync<RelayUnavailableException>(
+        var reading = await Assert.ThrowsAsync<StateUnavailableException>(
             async () => await feed.ReadAsync(10, CancellationToken.None));
         await _redis.RestartAsync();
         await Poll.UntilAsync(async () =>
@@ -47,7 +48,7 @@ public sealed class RedisRelayOutageTests : IAsyncLifetime
             {
                 return (await relay.PublishAsync([Presences.Update(organization, "u1", 3)], CancellationToken.None))[0] == PublishOutcome.Accepted;
             }
-            catch (RelayUnavailableException)
+            catch (StateUnavailableException)
             {
                 return false;
             }
@@ -71,9 +72,9 @@ public sealed class RedisRelayOutageTests : IAsyncLifetime
 
         await _redis!.KillAsync();
 
-        await Assert.ThrowsAsync<RelayUnavailableException>(() => relay.PublishProfilesAsync(
+        await Assert.ThrowsAsync<StateUnavailableException>(() => relay.PublishProfilesAsync(
             organization, [new UserProfileRecord("u1", "Ada", null, "ada@contoso.com", null, true)], CancellationToken.None));
-        await Assert.ThrowsAsync<RelayUnavailableException>(() => relay.WithdrawAsync(
+        await Assert.ThrowsAsync<StateUnavailableException>(() => relay.WithdrawAsync(
             organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut)], CancellationToken.None));
     }
 }

@@ -4,6 +4,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
 using Xunit.Abstractions;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -191,32 +192,31 @@ public sealed class RelayFaultTests(ITestOutputHelper output) : IAsyncLifetime
                    select key];
     }
 
-    private async Task<RelayOptions> OptionsAsync(bool appendOnly = false)
+    private async Task<RelaySetup> OptionsAsync(bool appendOnly = false)
     {
         _redis = await RedisServer.StartAsync(appendOnly);
         _cleanup.Add(_redis);
-        return new RelayOptions
-        {
-            Mode = RelayMode.Redis,
-            RedisConfiguration = _redis.Configuration,
-            KeyPrefix = _prefix,
-            ReclaimIdle = TimeSpan.FromMilliseconds(500),
-        };
+        return new RelaySetup(
+            new StateOptions { Mode = StateMode.Redis, Redis = _redis.Configuration, KeyPrefix = _prefix },
+            new RelayOptions { ReclaimIdle = TimeSpan.FromMilliseconds(500) });
     }
 
-    private async Task<IPresenceRelay> RelayAsync(RelayOptions options)
+    private async Task<IPresenceRelay> RelayAsync(RelaySetup options)
     {
-        var handle = await RelayHandle.StartAsync(options);
+        var handle = await RelayHandle.StartAsync(options.State, options.Relay);
         _cleanup.Add(handle);
         return handle.Relay;
     }
 
-    private RelayWorkerProcess Worker(RelayOptions options, params string[] verb)
+    private RelayWorkerProcess Worker(RelaySetup options, params string[] verb)
     {
-        var worker = RelayWorkerProcess.Start(options, verb);
+        var worker = RelayWorkerProcess.Start(options.State, options.Relay, verb);
         _cleanup.Add(worker);
         return worker;
     }
+
+    /// <summary>Where the relay under test keeps its data, and how it paces connectors.</summary>
+    private sealed record RelaySetup(StateOptions State, RelayOptions Relay);
 
     /// <summary>Publishes rounds in order; returns the outcome of each round's first update.</summary>
     private async Task<List<PublishOutcome>> PublishRoundsAsync(IPresenceRelay relay, int from, int to, bool retryWhileUnavailable = false)
@@ -234,7 +234,7 @@ public sealed class RelayFaultTests(ITestOutputHelper output) : IAsyncLifetime
                     firsts.Add(outcomes[0]);
                     break;
                 }
-                catch (RelayUnavailableException) when (retryWhileUnavailable)
+                catch (StateUnavailableException) when (retryWhileUnavailable)
                 {
                     // Graph retries a notification the webhook answered with 5xx; so does this publisher.
                     await Task.Delay(20);
@@ -266,7 +266,7 @@ public sealed class RelayFaultTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 return;
             }
-            catch (RelayUnavailableException)
+            catch (StateUnavailableException)
             {
                 // Redis is restarting: the connector API would keep the stream open and read again.
                 await Task.Delay(20, CancellationToken.None);

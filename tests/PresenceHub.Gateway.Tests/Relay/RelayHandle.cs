@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,21 +17,21 @@ internal sealed class RelayHandle : IAsyncDisposable
     private readonly IHost _host;
     private readonly ErrorLogCollector _errors = new();
 
-    private RelayHandle(RelayOptions options, Action<IServiceCollection>? services)
+    private RelayHandle(StateOptions state, RelayOptions options, Action<IServiceCollection>? services)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Relay:Mode"] = options.Mode.ToString(),
-            ["Relay:RedisConfiguration"] = options.RedisConfiguration,
-            ["Relay:KeyPrefix"] = options.KeyPrefix,
+            ["State:Mode"] = state.Mode.ToString(),
+            ["State:Redis"] = state.Redis,
+            ["State:KeyPrefix"] = state.KeyPrefix,
+            ["State:OperationTimeout"] = state.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ["State:LastKnownTimeToLive"] = state.LastKnownTimeToLive?.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:RetentionMaxLength"] = options.RetentionMaxLength.ToString(CultureInfo.InvariantCulture),
             ["Relay:RetentionMaxAge"] = options.RetentionMaxAge?.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:ReclaimIdle"] = options.ReclaimIdle.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:LagBound"] = options.LagBound.ToString(CultureInfo.InvariantCulture),
-            ["Relay:LastKnownTimeToLive"] = options.LastKnownTimeToLive?.ToString("c", CultureInfo.InvariantCulture),
             ["Relay:FallbackPoll"] = options.FallbackPoll.ToString("c", CultureInfo.InvariantCulture),
-            ["Relay:OperationTimeout"] = options.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
         });
         builder.Logging.AddProvider(_errors);
         services?.Invoke(builder.Services);
@@ -43,11 +44,12 @@ internal sealed class RelayHandle : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <param name="options">The relay's settings, passed as configuration.</param>
+    /// <param name="state">Where the relay keeps its data, passed as configuration (<c>State:*</c>).</param>
+    /// <param name="options">The relay's settings, passed as configuration (<c>Relay:*</c>); defaults when null.</param>
     /// <param name="services">Registrations made before the relay's, e.g. a fake <see cref="TimeProvider"/>.</param>
-    public static async Task<RelayHandle> StartAsync(RelayOptions options, Action<IServiceCollection>? services = null)
+    public static async Task<RelayHandle> StartAsync(StateOptions state, RelayOptions? options = null, Action<IServiceCollection>? services = null)
     {
-        var handle = new RelayHandle(options, services);
+        var handle = new RelayHandle(state, options ?? new RelayOptions(), services);
         await handle._host.StartAsync();
         return handle;
     }

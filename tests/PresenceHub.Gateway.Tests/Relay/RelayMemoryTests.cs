@@ -2,6 +2,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Presence;
 using Xunit.Abstractions;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Relay;
 
@@ -14,12 +15,9 @@ public sealed class RelayMemoryTests(ITestOutputHelper output)
     public async Task LastKnownPresenceOf100kUsers_UsesAtMostOneKiBPerUser()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var handle = await RelayHandle.StartAsync(new RelayOptions
-        {
-            Mode = RelayMode.Redis,
-            RedisConfiguration = redis.Configuration,
-            RetentionMaxLength = Users,
-        });
+        await using var handle = await RelayHandle.StartAsync(
+            new StateOptions { Mode = StateMode.Redis, Redis = redis.Configuration },
+            new RelayOptions { RetentionMaxLength = Users });
         var organization = Presences.NewOrganization();
         var observed = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
         var before = await redis.InfoAsync("memory", "used_memory");

@@ -1,3 +1,4 @@
+using PresenceHub.Gateway.State;
 using System.Collections.Concurrent;
 using System.Globalization;
 using PresenceHub.Gateway.Relay;
@@ -19,15 +20,15 @@ internal sealed class RelayWorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static RelayWorkerProcess Start(RelayOptions options, params string[] verb)
+    public static RelayWorkerProcess Start(StateOptions state, RelayOptions options, params string[] verb)
     {
         var worker = ChildProcess.BuiltAssembly("tests/PresenceHub.RelayWorker", "PresenceHub.RelayWorker.dll");
         string[] arguments =
         [
             worker, .. verb,
-            $"--Relay:Mode={options.Mode}",
-            $"--Relay:RedisConfiguration={options.RedisConfiguration}",
-            $"--Relay:KeyPrefix={options.KeyPrefix}",
+            $"--State:Mode={state.Mode}",
+            $"--State:Redis={state.Redis}",
+            $"--State:KeyPrefix={state.KeyPrefix}",
             $"--Relay:ReclaimIdle={options.ReclaimIdle.ToString("c", CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
         ];

@@ -2,12 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.DataSubjects;
 
 namespace PresenceHub.Gateway.Tests.WriteBack;
 
@@ -77,8 +77,8 @@ public sealed class RedisWriteBackTests(RedisServerFixture redis) : IClassFixtur
         builder.Configuration.AddConfiguration(world.Gateway.Services.GetRequiredService<IConfiguration>());
         builder.Services.AddSingleton(world.Simulator.Clock);
         builder.AddPresenceRelay();
-        builder.AddConsent();
         builder.AddGraphIngest();
+        builder.AddDataSubjectRights();
         builder.AddPresenceWriteBack();
         using var replica = builder.Build();
         using var replicaCalls = new WriteBackCalls(replica.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());

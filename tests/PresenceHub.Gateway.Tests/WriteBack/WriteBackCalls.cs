@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using PresenceHub.Gateway.Graph;
 
 namespace PresenceHub.Gateway.Tests.WriteBack;
 
@@ -14,7 +13,7 @@ internal sealed class WriteBackCalls : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == GraphIngestMetrics.MeterName &&
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == GatewayMeter.Name &&
                 instrument.Name == "presencehub.writeback.calls")
             {
                 listener.EnableMeasurementEvents(instrument);

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
 using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.WriteBack;
 
@@ -97,12 +97,12 @@ public sealed class InMemoryWriteBackStoreTests : WriteBackStoreContractTests
 public sealed class RedisWriteBackStoreTests(RedisServerFixture redis) : WriteBackStoreContractTests, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly string _prefix = "wbs" + Guid.NewGuid().ToString("N")[..12];
-    private readonly List<RedisRelayConnection> _connections = [];
+    private readonly List<RedisConnection> _connections = [];
 
     private protected override IWriteBackStore CreateStore()
     {
-        var options = Options.Create(new RelayOptions { Mode = RelayMode.Redis, RedisConfiguration = redis.Server.Configuration, KeyPrefix = _prefix });
-        var connection = new RedisRelayConnection(options, NullLogger<RedisRelayConnection>.Instance);
+        var options = Options.Create(new StateOptions { Mode = StateMode.Redis, Redis = redis.Server.Configuration, KeyPrefix = _prefix });
+        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
         return new RedisWriteBackStore(connection, options);
     }

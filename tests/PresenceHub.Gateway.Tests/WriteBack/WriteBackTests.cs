@@ -192,7 +192,7 @@ public sealed class WriteBackTests
         await world.SubmitAsync(world.Update(tagged, PresenceState.ForCategory(PresenceCategory.DoNotDisturb), 1));
         await world.UntilTeamsShowsAsync(tagged, "DoNotDisturb", "Presenting");
 
-        var reconciler = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PresenceHub.Gateway.Graph.PresenceReconciler>(world.Gateway.Services);
+        var reconciler = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PresenceHub.Gateway.GraphIngest.PresenceReconciler>(world.Gateway.Services);
         Assert.Equal(2, await reconciler.ReconcileAsync(world.Organization, world.UserIds, CancellationToken.None));
 
         Assert.Equal(Platform.Xmpp, (await world.LastKnownAsync(tagged))!.Origin);

@@ -5,11 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web.TokenCacheProviders;
 using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
-using PresenceHub.Gateway.Graph;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
+using PresenceHub.Gateway.GraphApi;
 
 namespace PresenceHub.Gateway.Tests.Graph.Stores;
 
@@ -21,7 +23,7 @@ public sealed class GraphIngestStateCompositionTests(RedisServerFixture redis) :
     [Fact]
     public async Task RedisMode_KeepsRecordsConsentsLeaseAndOwnerTokensInRedis_OnTheRelaysConnection()
     {
-        using var host = Compose(RelayMode.Redis);
+        using var host = Compose(StateMode.Redis);
         var services = host.Services;
         var consents = services.GetRequiredService<IConsentStore>();
         await consents.GrantAsync(new Consent(new(Guid.NewGuid()), Guid.NewGuid().ToString("D"), ConsentSource.AdminAssigned, DateTimeOffset.UnixEpoch), Timeout());
@@ -55,7 +57,7 @@ public sealed class GraphIngestStateCompositionTests(RedisServerFixture redis) :
         Assert.False(services.GetRequiredService<IOptions<MsalDistributedTokenCacheAdapterOptions>>().Value.DisableL1Cache);
     }
 
-    private IHost Compose(RelayMode? mode)
+    private IHost Compose(StateMode? mode)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var settings = new Dictionary<string, string?> { ["Relay:KeyPrefix"] = _prefix };
@@ -67,7 +69,6 @@ public sealed class GraphIngestStateCompositionTests(RedisServerFixture redis) :
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddPresenceRelay();
-        builder.AddConsent();
         builder.AddGraphIngest();
         return builder.Build();
     }

@@ -1,4 +1,4 @@
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 
 namespace PresenceHub.Gateway.Tests.Graph.Stores;

@@ -1,4 +1,4 @@
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Gateway.Tests.Infrastructure;
 

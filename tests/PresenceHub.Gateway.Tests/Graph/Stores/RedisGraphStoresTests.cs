@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Privacy;
-using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Graph.Stores;
 
@@ -92,9 +92,9 @@ public sealed class RedisGraphStoresTests(RedisServerFixture redis) : GraphStore
         await stopped.KillAsync();
         await using var replica = new RedisStoreReplica(configuration, _prefix, operationTimeout: TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAsync<RelayUnavailableException>(() => replica.Subscriptions.FindAsync(Guid.NewGuid().ToString("D"), Timeout()).AsTask());
-        await Assert.ThrowsAsync<RelayUnavailableException>(() => replica.Subscriptions.SaveAsync(Presence(NewOrganization(), "u1"), Timeout()));
-        await Assert.ThrowsAsync<RelayUnavailableException>(() => replica.Consents.OrganizationsAsync(Timeout()));
+        await Assert.ThrowsAsync<StateUnavailableException>(() => replica.Subscriptions.FindAsync(Guid.NewGuid().ToString("D"), Timeout()).AsTask());
+        await Assert.ThrowsAsync<StateUnavailableException>(() => replica.Subscriptions.SaveAsync(Presence(NewOrganization(), "u1"), Timeout()));
+        await Assert.ThrowsAsync<StateUnavailableException>(() => replica.Consents.OrganizationsAsync(Timeout()));
     }
 
     private RedisStoreReplica Replica(TimeProvider? time = null)

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PresenceHub.Gateway.Graph.Subscriptions;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 using PresenceHub.Gateway.Privacy;
-using PresenceHub.Gateway.Relay;
+using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Tests.Graph.Stores;
 
@@ -11,20 +11,20 @@ internal sealed class RedisStoreReplica : IAsyncDisposable
 {
     public RedisStoreReplica(string redisConfiguration, string keyPrefix, TimeProvider? time = null, TimeSpan? operationTimeout = null)
     {
-        var options = Options.Create(new RelayOptions
+        var options = Options.Create(new StateOptions
         {
-            Mode = RelayMode.Redis,
-            RedisConfiguration = redisConfiguration,
+            Mode = StateMode.Redis,
+            Redis = redisConfiguration,
             KeyPrefix = keyPrefix,
             OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(5),
         });
-        Connection = new RedisRelayConnection(options, NullLogger<RedisRelayConnection>.Instance);
+        Connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         Subscriptions = new RedisGraphSubscriptionStore(Connection, options, time ?? TimeProvider.System);
         Consents = new RedisConsentStore(Connection, options);
         Lease = new RedisKeeperLease(Connection, options, NullLogger<RedisKeeperLease>.Instance);
     }
 
-    public RedisRelayConnection Connection { get; }
+    public RedisConnection Connection { get; }
 
     public RedisGraphSubscriptionStore Subscriptions { get; }
 
