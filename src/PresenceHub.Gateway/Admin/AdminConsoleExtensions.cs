@@ -8,14 +8,10 @@ internal static class AdminConsoleExtensions
 {
     public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminConsoleOptions>()
-            .BindConfiguration(AdminConsoleOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SetupChecklist>();
         builder.Services.TryAddSingleton<ThroughputMonitor>();
-        builder.AddAdminAuthentication();
+        builder.AddAccess();
         return builder;
     }
 

@@ -271,10 +271,12 @@ internal sealed class DemoWorld : IAsyncDisposable
             ["Kestrel:Endpoints:Connectors:Protocols"] = "Http2",
         };
 
-        // The embedded in-memory relay, unless a Redis is configured (Relay:RedisConfiguration).
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["Relay:RedisConfiguration"]) && string.IsNullOrWhiteSpace(builder.Configuration["Relay:Mode"]))
+        // The embedded in-memory state, unless a Redis is configured (State:Redis, or its alias Relay:RedisConfiguration).
+        var configuration = builder.Configuration;
+        if (!string.IsNullOrWhiteSpace(configuration["State:Redis"] ?? configuration["Relay:RedisConfiguration"])
+            && string.IsNullOrWhiteSpace(configuration["State:Mode"] ?? configuration["Relay:Mode"]))
         {
-            settings["Relay:Mode"] = nameof(StateMode.Redis);
+            settings["State:Mode"] = nameof(StateMode.Redis);
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
