@@ -15,4 +15,4 @@ await app.RunAsync();
 return 0;
 
 /// <summary>Entry point, public so integration tests can host the gateway.</summary>
-public partial class Program;
+public sealed partial class Program;

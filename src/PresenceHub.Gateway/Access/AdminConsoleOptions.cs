@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Access;
 
 /// <summary>Settings of the admin console (the page at <c>/admin</c>) and its sign-in.</summary>
-public sealed class AdminConsoleOptions
+internal sealed class AdminConsoleOptions
 {
     public const string SectionName = "AdminConsole";
 

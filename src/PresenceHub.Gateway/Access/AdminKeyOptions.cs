@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.Access;
 
 /// <summary>The key that authorizes the admin API (header <c>X-Admin-Key</c>); the admin API is off without one.</summary>
-public sealed class AdminKeyOptions
+internal sealed class AdminKeyOptions
 {
     public const string SectionName = "Admin";
 

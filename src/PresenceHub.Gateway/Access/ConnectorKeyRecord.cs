@@ -9,7 +9,7 @@ namespace PresenceHub.Gateway.Access;
 /// <param name="Platform">The only platform a connector may connect as with it; null for any.</param>
 /// <param name="SecretHash">SHA-256 of the secret.</param>
 /// <param name="CreatedAt">When it was issued.</param>
-public sealed record ConnectorKeyRecord(
+internal sealed record ConnectorKeyRecord(
     string Id,
     OrganizationId Organization,
     string Name,

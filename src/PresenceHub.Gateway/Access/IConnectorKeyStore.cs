@@ -3,7 +3,7 @@ using PresenceHub.Presence;
 namespace PresenceHub.Gateway.Access;
 
 /// <summary>Hub-issued connector keys, looked up by id on every call.</summary>
-public interface IConnectorKeyStore
+internal interface IConnectorKeyStore
 {
     /// <summary>Stores a new key.</summary>
     Task AddAsync(ConnectorKeyRecord key, CancellationToken cancellationToken);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.Connectors;
 
 /// <summary>Settings of the connector API (section <c>Connectors</c>).</summary>
-public sealed class ConnectorOptions : IValidatableObject
+internal sealed class ConnectorOptions : IValidatableObject
 {
     public const string SectionName = "Connectors";
 

@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.Connectors;
 /// The administrator's override table: which Teams user a platform user is, per organization and platform. It wins
 /// over matching by mail or user principal name.
 /// </summary>
-public interface IIdentityLinkStore
+internal interface IIdentityLinkStore
 {
     /// <summary>Links a platform user to a Teams user, replacing an earlier link of either.</summary>
     Task LinkAsync(OrganizationId organization, Platform platform, string platformUserId, string teamsUserId, CancellationToken cancellationToken);

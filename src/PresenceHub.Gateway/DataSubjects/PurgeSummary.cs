@@ -12,7 +12,7 @@ namespace PresenceHub.Gateway.DataSubjects;
 /// <param name="MetadataEntries">Metadata-log entries (erase only).</param>
 /// <param name="RetentionHold">Whether the organization's retention hold kept the user's metadata-log entries.</param>
 /// <param name="PrivacySettings">The user's own privacy settings (pause, direction), when they had changed them (0 or 1).</param>
-public sealed record PurgeSummary(
+internal sealed record PurgeSummary(
     int Consents,
     int Subscriptions,
     int OwnerSessions,

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.Demo;
 
 /// <summary>Settings of the <c>demo</c> command, e.g. <c>demo --Demo:Users=12</c>.</summary>
-public sealed class DemoOptions : IValidatableObject
+internal sealed class DemoOptions : IValidatableObject
 {
     public const string SectionName = "Demo";
 

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.GraphApi;
 
 /// <summary>A certificate with private key that decrypts rich notifications.</summary>
-public sealed class EncryptionCertificateOptions
+internal sealed class EncryptionCertificateOptions
 {
     /// <summary>The <c>encryptionCertificateId</c> sent to Graph (at most 128 characters).</summary>
     public string Id { get; set; } = "";

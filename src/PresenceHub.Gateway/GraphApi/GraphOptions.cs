@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.GraphApi;
 
 /// <summary>How the gateway reaches Microsoft Graph and Entra ID, and how Graph reaches the gateway.</summary>
-public sealed class GraphOptions : IValidatableObject
+internal sealed class GraphOptions : IValidatableObject
 {
     public const string SectionName = "Graph";
 

@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// The metadata log of an organization: one entry per message processed (inbound from Graph, outbound to a
 /// connector, written back into Teams), kept for the configured retention and trimmed automatically.
 /// </summary>
-public interface IMetadataLog
+internal interface IMetadataLog
 {
     /// <summary>Records entries. Best effort by design: a failure to log never blocks or loses the message itself.</summary>
     ValueTask AppendAsync(OrganizationId organization, IReadOnlyList<MetadataLogEntry> entries, CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.MetadataLog;
 
 /// <summary>The type of a processed message, as the metadata log records it.</summary>
-public enum MessageType
+internal enum MessageType
 {
     /// <summary>A presence update.</summary>
     Presence,

@@ -15,7 +15,7 @@ namespace PresenceHub.Gateway.MetadataLog;
 /// The session it travelled in: a Graph subscription id, <see cref="PresencePollSession"/> for presence read by polling,
 /// a connector session id, or the write-back session (our app id, the <c>setPresence</c> session id).
 /// </param>
-public sealed record MetadataLogEntry(DateTimeOffset Time, string Sender, string Receiver, MessageType Type, string SessionId)
+internal sealed record MetadataLogEntry(DateTimeOffset Time, string Sender, string Receiver, MessageType Type, string SessionId)
 {
     /// <summary>The gateway as a receiver.</summary>
     public const string Gateway = "presencehub";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.MetadataLog;
 
 /// <summary>Settings of the metadata log (section <c>MetadataLog</c>).</summary>
-public sealed class MetadataLogOptions
+internal sealed class MetadataLogOptions
 {
     public const string SectionName = "MetadataLog";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.Operations;
 
 /// <summary>How operators observe the gateway beyond logs and OTLP (section <c>Operations</c>).</summary>
-public sealed class OperationsOptions
+internal sealed class OperationsOptions
 {
     public const string SectionName = "Operations";
 

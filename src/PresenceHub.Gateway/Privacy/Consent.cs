@@ -11,7 +11,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// The key of the user's long-running delegated session in the token cache, when they signed in; such a user can
 /// own presence subscriptions. Opaque; holds no token.
 /// </param>
-public sealed record Consent(
+internal sealed record Consent(
     OrganizationId Organization,
     string UserId,
     ConsentSource Source,

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>How a user came to take part in federation.</summary>
-public enum ConsentSource
+internal enum ConsentSource
 {
     /// <summary>An administrator assigned the user explicitly.</summary>
     AdminAssigned = 1,

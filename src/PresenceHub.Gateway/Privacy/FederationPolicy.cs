@@ -12,7 +12,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// (<c>alice@chat.example</c>, resource dropped), otherwise that of the mail hint; a user with neither has no
 /// domain and is refused while a list is set.
 /// </param>
-public sealed record FederationPolicy(IReadOnlyList<string>? Platforms, IReadOnlyList<string>? Domains)
+internal sealed record FederationPolicy(IReadOnlyList<string>? Platforms, IReadOnlyList<string>? Domains)
 {
     /// <summary>Everything allowed: the policy of an organization that set none.</summary>
     public static FederationPolicy Open { get; } = new(null, null);

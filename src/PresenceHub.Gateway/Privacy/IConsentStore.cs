@@ -3,7 +3,7 @@ using PresenceHub.Presence;
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>Who consented to federation, per organization. Nobody else is ever subscribed to or polled.</summary>
-public interface IConsentStore
+internal interface IConsentStore
 {
     /// <summary>Records or replaces a user's consent.</summary>
     Task GrantAsync(Consent consent, CancellationToken cancellationToken);

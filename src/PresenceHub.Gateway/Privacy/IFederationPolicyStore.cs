@@ -3,7 +3,7 @@ using PresenceHub.Presence;
 namespace PresenceHub.Gateway.Privacy;
 
 /// <summary>Each organization's <see cref="FederationPolicy"/>, checked on every connector call.</summary>
-public interface IFederationPolicyStore
+internal interface IFederationPolicyStore
 {
     /// <summary>The organization's policy; <see cref="FederationPolicy.Open"/> when it set none.</summary>
     Task<FederationPolicy> GetAsync(OrganizationId organization, CancellationToken cancellationToken);

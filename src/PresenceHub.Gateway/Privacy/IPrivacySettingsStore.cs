@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// Each user's <see cref="PrivacySettings"/>, per organization. Read on the ingest and publication paths, so a batch is
 /// one round trip.
 /// </summary>
-public interface IPrivacySettingsStore
+internal interface IPrivacySettingsStore
 {
     /// <summary>The settings of users of one organization; <see cref="PrivacySettings.Default"/> for a user with none. One entry per id, in order.</summary>
     Task<IReadOnlyList<PrivacySettings>> GetManyAsync(OrganizationId organization, IReadOnlyList<string> userIds, CancellationToken cancellationToken);

@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// Per-organization retention holds: while an organization holds, erasing a user keeps their metadata-log entries
 /// (for instance during litigation); everything else about the user is still erased.
 /// </summary>
-public interface IRetentionHoldStore
+internal interface IRetentionHoldStore
 {
     /// <summary>Places or lifts the organization's hold.</summary>
     Task SetAsync(OrganizationId organization, bool held, CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ namespace PresenceHub.Gateway.Privacy;
 /// <param name="Paused">Federation is paused for the user while they stay installed: nothing goes out, nothing comes in.</param>
 /// <param name="ShareOut">The user's presence and profile go out to the organization's connectors (other platforms).</param>
 /// <param name="ShowIn">Presence from other platforms is written back into the user's Teams presence and shown to them.</param>
-public sealed record PrivacySettings(bool Paused = false, bool ShareOut = true, bool ShowIn = true)
+internal sealed record PrivacySettings(bool Paused = false, bool ShareOut = true, bool ShowIn = true)
 {
     /// <summary>Not paused, both directions on.</summary>
     public static PrivacySettings Default { get; } = new();

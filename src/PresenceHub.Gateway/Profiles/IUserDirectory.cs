@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.Profiles;
 /// The profiles of an organization's consenting Teams users, kept current by the profile subscription. Used to tell
 /// connectors who a Teams user is and to resolve platform identities by mail or user principal name.
 /// </summary>
-public interface IUserDirectory
+internal interface IUserDirectory
 {
     /// <summary>Stores or replaces a profile.</summary>
     Task PutAsync(OrganizationId organization, UserProfileRecord profile, CancellationToken cancellationToken);

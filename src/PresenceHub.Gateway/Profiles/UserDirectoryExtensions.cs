@@ -3,7 +3,7 @@ using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.Profiles;
 
 /// <summary>Registers the user directory.</summary>
-public static class UserDirectoryExtensions
+internal static class UserDirectoryExtensions
 {
     /// <summary>
     /// Adds <see cref="IUserDirectory"/>, kept where the state is (<see cref="StateExtensions"/>).

@@ -7,7 +7,7 @@ namespace PresenceHub.Gateway.Profiles;
 /// <param name="UserPrincipalName">The sign-in name.</param>
 /// <param name="JobTitle">The job title; null when none.</param>
 /// <param name="AccountEnabled">Whether the account can sign in.</param>
-public sealed record UserProfileRecord(
+internal sealed record UserProfileRecord(
     string UserId,
     string? DisplayName,
     string? Mail,

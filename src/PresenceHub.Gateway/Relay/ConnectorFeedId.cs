@@ -3,7 +3,7 @@ using PresenceHub.Presence;
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>A connector of one organization: the unit that receives every event of the organization once.</summary>
-public readonly record struct ConnectorFeedId
+internal readonly record struct ConnectorFeedId
 {
     /// <summary>Longest connector id.</summary>
     public const int MaxLength = 64;

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>Where a connector's feed starts, as decided when it was opened.</summary>
-public enum FeedStart
+internal enum FeedStart
 {
     /// <summary>Right after the connector's resume cursor, or after its last acknowledgement: nothing is lost.</summary>
     Resumed,

@@ -13,7 +13,7 @@ namespace PresenceHub.Gateway.Relay;
 /// coalesce (see <see cref="IRelayFeed"/>) or when several consumers share a connector. Consumers therefore apply an
 /// update only when it <see cref="PresenceUpdate.Supersedes"/> what they hold; versions make redelivery harmless.
 /// </remarks>
-public interface IPresenceRelay
+internal interface IPresenceRelay
 {
     /// <summary>
     /// Stores a batch of updates as the last-known presence and fans out each that is newer than the last-known

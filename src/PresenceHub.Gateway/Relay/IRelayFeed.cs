@@ -10,7 +10,7 @@ namespace PresenceHub.Gateway.Relay;
 /// a snapshot of the last-known presence of every user of its organization (events with
 /// <see cref="RelayEvent.IsSnapshot"/> set), then follows new events again.
 /// </remarks>
-public interface IRelayFeed : IAsyncDisposable
+internal interface IRelayFeed : IAsyncDisposable
 {
     /// <summary>The connector this feed belongs to.</summary>
     ConnectorFeedId Connector { get; }

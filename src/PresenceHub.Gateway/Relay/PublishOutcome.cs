@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>What the relay did with one published update.</summary>
-public enum PublishOutcome
+internal enum PublishOutcome
 {
     /// <summary>Newer than the last-known presence: stored and fanned out to every connector.</summary>
     Accepted,

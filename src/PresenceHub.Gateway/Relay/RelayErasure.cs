@@ -3,4 +3,4 @@ namespace PresenceHub.Gateway.Relay;
 /// <summary>What <see cref="IPresenceRelay.ForgetAsync"/> did.</summary>
 /// <param name="Deleted">Events mentioning the user that were deleted.</param>
 /// <param name="Remaining">Events mentioning the user still held because a connector has not acknowledged them yet.</param>
-public readonly record struct RelayErasure(int Deleted, int Remaining);
+internal readonly record struct RelayErasure(int Deleted, int Remaining);

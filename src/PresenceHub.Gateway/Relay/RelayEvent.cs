@@ -13,7 +13,7 @@ namespace PresenceHub.Gateway.Relay;
 /// <param name="IsSnapshot">Whether the event comes from a snapshot of last-known presence rather than the event stream.</param>
 /// <param name="Profile">The user's new profile, for <see cref="RelayEventKind.Profile"/>.</param>
 /// <param name="Withdrawal">Who left federation and why, for <see cref="RelayEventKind.Withdrawn"/>.</param>
-public sealed record RelayEvent(
+internal sealed record RelayEvent(
     string Id,
     RelayEventKind Kind,
     OrganizationId Organization,

@@ -4,7 +4,7 @@ namespace PresenceHub.Gateway.Relay;
 /// The type of a relay event: a lowercase token stored with each entry. Kinds other than those defined here may be
 /// read from entries written by a newer gateway; they are delivered with no payload so an older reader skips them.
 /// </summary>
-public readonly record struct RelayEventKind
+internal readonly record struct RelayEventKind
 {
     private readonly string? _token;
 

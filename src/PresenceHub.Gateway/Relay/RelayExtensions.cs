@@ -4,7 +4,7 @@ using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>Registers the presence relay.</summary>
-public static class RelayExtensions
+internal static class RelayExtensions
 {
     /// <summary>
     /// Adds <see cref="IPresenceRelay"/> configured from the <c>Relay</c> section, kept where the state is

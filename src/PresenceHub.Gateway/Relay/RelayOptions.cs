@@ -4,7 +4,7 @@ using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>How long the relay keeps events and last-known presence, and how it paces connectors. Where it keeps them is <see cref="StateOptions"/>.</summary>
-public sealed class RelayOptions : IValidatableObject
+internal sealed class RelayOptions : IValidatableObject
 {
     public const string SectionName = "Relay";
 

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.Relay;
 
 /// <summary>Why a user's presence left federation.</summary>
-public enum WithdrawalReason
+internal enum WithdrawalReason
 {
     /// <summary>The user was deleted from the organization's directory.</summary>
     UserRemoved = 1,

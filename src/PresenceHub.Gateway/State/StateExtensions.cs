@@ -7,7 +7,7 @@ namespace PresenceHub.Gateway.State;
 /// The one place where the gateway chooses between Redis and memory. Every store registers through
 /// <see cref="AddStore{TService, TInMemory, TRedis}"/>; nothing else reads <see cref="StateOptions.Mode"/> to decide.
 /// </summary>
-public static class StateExtensions
+internal static class StateExtensions
 {
     /// <summary>Adds <see cref="StateOptions"/> (validated at start), the shared Redis connection and the clock.</summary>
     public static IServiceCollection AddState(this IServiceCollection services)

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.State;
 
 /// <summary>Where the gateway keeps its state: events, last-known presence, consents, keys, tokens and logs.</summary>
-public enum StateMode
+internal enum StateMode
 {
     /// <summary>In the gateway's memory: for the demo and a single replica; nothing survives a restart.</summary>
     InMemory,

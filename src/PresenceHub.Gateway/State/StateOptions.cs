@@ -9,7 +9,7 @@ namespace PresenceHub.Gateway.State;
 /// <c>Relay:RedisConfiguration</c>, <c>Relay:KeyPrefix</c>, <c>Relay:OperationTimeout</c> and
 /// <c>Relay:LastKnownTimeToLive</c> are read as aliases.
 /// </summary>
-public sealed class StateOptions : IValidatableObject
+internal sealed class StateOptions : IValidatableObject
 {
     public const string SectionName = "State";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PresenceHub.Gateway.State;
 
 /// <summary>Answers whether the state can be reached, for readiness and <c>doctor</c>: memory always can; Redis must answer PING.</summary>
-public sealed class StateProbe(IOptions<StateOptions> options, IServiceProvider services)
+internal sealed class StateProbe(IOptions<StateOptions> options, IServiceProvider services)
 {
     /// <summary>The mode chosen at start.</summary>
     public StateMode Mode => options.Value.Mode;

@@ -1,7 +1,7 @@
 namespace PresenceHub.Gateway.State;
 
 /// <summary>The gateway's state (Redis) cannot be reached or did not answer in time. The operation may be retried.</summary>
-public sealed class StateUnavailableException : Exception
+internal sealed class StateUnavailableException : Exception
 {
     public StateUnavailableException()
         : base("The gateway's state store is unavailable.")

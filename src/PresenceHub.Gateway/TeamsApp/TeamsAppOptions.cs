@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace PresenceHub.Gateway.TeamsApp;
 
 /// <summary>How the gateway presents itself as a Teams app (section <c>TeamsApp</c>): its public address and package metadata.</summary>
-public sealed partial class TeamsAppOptions : IValidatableObject
+internal sealed partial class TeamsAppOptions : IValidatableObject
 {
     public const string SectionName = "TeamsApp";
 

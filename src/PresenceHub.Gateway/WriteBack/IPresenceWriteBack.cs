@@ -6,7 +6,7 @@ namespace PresenceHub.Gateway.WriteBack;
 /// Writes presence that connectors published for linked Teams users back into Teams as our application's presence
 /// session (<c>setPresence</c>), keeps it refreshed before it expires, and clears it when the platform goes offline.
 /// </summary>
-public interface IPresenceWriteBack
+internal interface IPresenceWriteBack
 {
     /// <summary>
     /// Takes presence the relay accepted from a connector (<see cref="PresenceUpdate.UserId"/> is the Teams user's

@@ -6,7 +6,7 @@ using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.WriteBack;
 
 /// <summary>Registers write-back of connectors' presence into Teams.</summary>
-public static class WriteBackExtensions
+internal static class WriteBackExtensions
 {
     /// <summary>
     /// Adds <see cref="IPresenceWriteBack"/>, its worker and the echo tagging the webhook and reconciliation use,

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PresenceHub.Gateway.WriteBack;
 
 /// <summary>How presence from connectors is held in Teams as PresenceHub's <c>setPresence</c> session.</summary>
-public sealed class WriteBackOptions : IValidatableObject
+internal sealed class WriteBackOptions : IValidatableObject
 {
     public const string SectionName = "WriteBack";
 

@@ -21,6 +21,22 @@ public sealed partial class FeatureFolderTests
     }
 
     [Fact]
+    public void EveryFolder_UsesOnlyFoldersListedBeforeIt_InDocsArchitecture()
+    {
+        var order = DocumentedOrder();
+        var dependencies = Dependencies(Gateway);
+
+        Assert.Equal(dependencies.Keys.Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
+        var upward = dependencies
+            .SelectMany(d => d.Value.Select(target => (From: d.Key, To: target)))
+            .Where(e => order.IndexOf(e.To) > order.IndexOf(e.From))
+            .Select(e => $"{e.From} -> {e.To}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(upward.Count == 0, "docs/architecture.md lists these folders after folders that use them: " + string.Join(", ", upward));
+    }
+
+    [Fact]
     public void LoopFinder_NamesALoopThroughThreeFolders()
     {
         var dependencies = new Dictionary<string, HashSet<string>>
@@ -47,6 +63,15 @@ public sealed partial class FeatureFolderTests
             .ToList();
 
         Assert.True(offenders.Count == 0, "Only State/ chooses between Redis and memory; these files test the mode: " + string.Join(", ", offenders));
+    }
+
+    /// <summary>The folders in the order of the table under "The gateway's feature folders" in docs/architecture.md.</summary>
+    private static List<string> DocumentedOrder()
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "docs", "architecture.md"));
+        var section = text[text.IndexOf("## The gateway's feature folders", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        return [.. DocumentedFolder().Matches(section).Select(m => m.Groups[1].Value)];
     }
 
     /// <summary>Folder to the folders its code names.</summary>
@@ -158,6 +183,9 @@ public sealed partial class FeatureFolderTests
             .Where(d => Path.GetFileName(d) is not ("bin" or "obj"))
             .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories)
                 .Select(f => (f, Path.GetFileName(d), File.ReadAllText(f))));
+
+    [GeneratedRegex(@"^\| `(\w+)/` \|", RegexOptions.Multiline)]
+    private static partial Regex DocumentedFolder();
 
     [GeneratedRegex(@"PresenceHub\.Gateway\.(\w+)")]
     private static partial Regex FolderReference();

@@ -36,6 +36,7 @@ public sealed class UserPurgeTests : IDisposable
         builder.Services.AddSingleton<IMetadataLog>(sp => new InMemoryMetadataLog(Options.Create(new MetadataLogOptions()), sp.GetRequiredService<TimeProvider>()));
         builder.AddPresenceRelay();
         builder.AddGraphIngest();
+        builder.AddDataSubjectRights();
         _host = builder.Build();
     }
 

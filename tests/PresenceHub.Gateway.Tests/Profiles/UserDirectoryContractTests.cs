@@ -165,7 +165,7 @@ public abstract class UserDirectoryContractTests : IAsyncLifetime
 
     protected static string NewUser() => Guid.NewGuid().ToString("D");
 
-    protected static UserProfileRecord Profile(string displayName, string? mail, string upn) =>
+    private protected static UserProfileRecord Profile(string displayName, string? mail, string upn) =>
         new(NewUser(), displayName, mail, upn, null, true);
 
     protected static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;

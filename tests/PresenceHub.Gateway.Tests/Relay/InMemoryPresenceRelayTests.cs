@@ -6,5 +6,5 @@ public sealed class InMemoryPresenceRelayTests : PresenceRelayContractTests
 {
     protected override bool HasSeparateReplicas => false;
 
-    protected override StateOptions CreateState() => new() { Mode = StateMode.InMemory };
+    private protected override StateOptions CreateState() => new() { Mode = StateMode.InMemory };
 }

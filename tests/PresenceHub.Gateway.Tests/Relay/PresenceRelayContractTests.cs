@@ -18,7 +18,7 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     private StateOptions? _state;
 
     /// <summary>Where this implementation keeps its data, with a key prefix unique to the test.</summary>
-    protected abstract StateOptions CreateState();
+    private protected abstract StateOptions CreateState();
 
     /// <summary>Whether a second replica is a separate relay instance sharing the store (Redis) or the same instance (in memory).</summary>
     protected abstract bool HasSeparateReplicas { get; }
@@ -619,7 +619,7 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     /// <summary>Whether profile events carry the profile's texts (in process) or only name the user (in Redis).</summary>
     protected virtual bool ProfileEventsCarryTheProfile => true;
 
-    protected async Task<IPresenceRelay> StartAsync(Action<RelayOptions>? configure = null, Action<StateOptions>? configureState = null)
+    private protected async Task<IPresenceRelay> StartAsync(Action<RelayOptions>? configure = null, Action<StateOptions>? configureState = null)
     {
         (_options, _state) = (new RelayOptions(), CreateState());
         configure?.Invoke(_options);
@@ -630,7 +630,7 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     }
 
     /// <summary>Another gateway replica sharing the relay's store.</summary>
-    protected async Task<IPresenceRelay> ReplicaAsync()
+    private protected async Task<IPresenceRelay> ReplicaAsync()
     {
         if (!HasSeparateReplicas)
         {
@@ -644,17 +644,17 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
 
     protected static CancellationToken Timeout() => new CancellationTokenSource(Deadline).Token;
 
-    protected static PresenceSubject Subject(string user) => new(Platform.Teams, user);
+    private protected static PresenceSubject Subject(string user) => new(Platform.Teams, user);
 
     /// <summary>Opens a connector's feed and consumes its initial snapshot, for an organization with no presence yet.</summary>
-    protected static async Task<IRelayFeed> OpenEmptyAsync(IPresenceRelay relay, OrganizationId organization, string connector, string consumer)
+    private protected static async Task<IRelayFeed> OpenEmptyAsync(IPresenceRelay relay, OrganizationId organization, string connector, string consumer)
     {
         var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, connector), consumer, Timeout());
         return feed;
     }
 
     /// <summary>Reads (and by default acknowledges) until <paramref name="done"/> holds for everything read.</summary>
-    protected static async Task<List<RelayEvent>> ReadUntilAsync(
+    private protected static async Task<List<RelayEvent>> ReadUntilAsync(
         IRelayFeed feed, Func<List<RelayEvent>, bool> done, bool acknowledge = true, int batch = 100)
     {
         var events = new List<RelayEvent>();
@@ -682,7 +682,7 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     }
 
     /// <summary>The highest sequence seen per user.</summary>
-    protected static Dictionary<string, long> Latest(IEnumerable<RelayEvent> events) =>
+    private protected static Dictionary<string, long> Latest(IEnumerable<RelayEvent> events) =>
         events.Where(e => e.Presence is not null)
             .GroupBy(e => e.Presence!.UserId)
             .ToDictionary(g => g.Key, g => g.Max(e => Presences.Sequence(e.Presence!)));

@@ -13,7 +13,7 @@ public sealed class RedisClusterPresenceRelayTests(RedisClusterFixture redis) : 
 
     protected override bool ProfileEventsCarryTheProfile => false;
 
-    protected override StateOptions CreateState() =>
+    private protected override StateOptions CreateState() =>
         new() { Mode = StateMode.Redis, Redis = redis.Cluster.Configuration, KeyPrefix = _prefix };
 
     [Fact]

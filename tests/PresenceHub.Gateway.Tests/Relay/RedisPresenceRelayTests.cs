@@ -14,7 +14,7 @@ public sealed class RedisPresenceRelayTests(RedisServerFixture redis) : Presence
 
     protected override bool ProfileEventsCarryTheProfile => false;
 
-    protected override StateOptions CreateState() =>
+    private protected override StateOptions CreateState() =>
         new() { Mode = StateMode.Redis, Redis = redis.Server.Configuration, KeyPrefix = _prefix };
 
     [Fact]
