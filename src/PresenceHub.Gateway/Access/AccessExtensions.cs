@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Access;
@@ -26,6 +27,7 @@ internal static class AccessExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddStore<IConnectorKeyStore, InMemoryConnectorKeyStore, RedisConnectorKeyStore>();
+        services.TryAddSingleton<ConnectorCredentials>();
         builder.AddAdminAuthentication();
         builder.AddTeamsSsoAuthentication();
         builder.AddConnectorEntraAuthentication();

@@ -114,14 +114,6 @@ internal sealed class UserPurge(
     /// </summary>
     public async Task<PurgeSummary> EraseAsync(OrganizationId organization, string userId, WithdrawalReason reason, CancellationToken cancellationToken)
     {
-        return await EraseUserAsync(organization, userId, reason, cancellationToken).ConfigureAwait(false);
-    }
-
-    Task IUserRemoval.EraseAsync(OrganizationId organization, string userId, WithdrawalReason reason, CancellationToken cancellationToken) =>
-        EraseUserAsync(organization, userId, reason, cancellationToken);
-
-    private async Task<PurgeSummary> EraseUserAsync(OrganizationId organization, string userId, WithdrawalReason reason, CancellationToken cancellationToken)
-    {
         var user = Normalize(userId);
         var summary = await PurgeAsync(organization, user, reason, cancellationToken).ConfigureAwait(false);
         var held = await holds.IsHeldAsync(organization, cancellationToken).ConfigureAwait(false);
@@ -134,6 +126,9 @@ internal sealed class UserPurge(
         PrivacyLog.Erased(logger, user, organization.ToString(), entries, held);
         return summary with { MetadataEntries = entries, RetentionHold = held };
     }
+
+    Task IUserRemoval.EraseAsync(OrganizationId organization, string userId, WithdrawalReason reason, CancellationToken cancellationToken) =>
+        EraseAsync(organization, userId, reason, cancellationToken);
 
     /// <summary>Deletes the relay events of removed users that connectors have acknowledged since; the keeper calls this every pass.</summary>
     public async Task CompletePendingAsync(CancellationToken cancellationToken)

@@ -54,8 +54,6 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<SubscriptionActivity>();
         services.TryAddSingleton<SubscriptionKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
-
         return builder;
     }
-
 }
