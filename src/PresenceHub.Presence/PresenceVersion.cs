@@ -43,6 +43,47 @@ public readonly record struct PresenceVersion : IComparable<PresenceVersion>
     public static PresenceVersion FromObservedTime(DateTimeOffset observedAt, ulong tieBreaker) =>
         new(string.Create(CultureInfo.InvariantCulture, $"t{observedAt.UtcTicks:D19}{tieBreaker:x16}"));
 
+    /// <summary>
+    /// The version that sorts right after this one and before every later version the source can write: for a
+    /// sequence stamp, the stamp with <c>!</c> (the lowest character a stamp holds) appended; for an observed-time
+    /// stamp, the next tie-breaker. A correction uses it to win over a state admitted with a version it cannot beat
+    /// otherwise, without outranking the source's next genuine update.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The stamp is <c>default</c>, or already <see cref="MaxLength"/> long.</exception>
+    public PresenceVersion Successor()
+    {
+        var stamp = Stamp;
+        if (stamp.Length == 0)
+        {
+            throw new InvalidOperationException("The default version has no successor.");
+        }
+
+        if (stamp[0] == 't')
+        {
+            var ticks = long.Parse(stamp.AsSpan(1, 19), CultureInfo.InvariantCulture);
+            var tieBreaker = ulong.Parse(stamp.AsSpan(20), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            return tieBreaker == ulong.MaxValue
+                ? new PresenceVersion(string.Create(CultureInfo.InvariantCulture, $"t{ticks + 1:D19}{0UL:x16}"))
+                : new PresenceVersion(string.Create(CultureInfo.InvariantCulture, $"t{ticks:D19}{tieBreaker + 1:x16}"));
+        }
+
+        return stamp.Length < MaxLength
+            ? new PresenceVersion(stamp + "!")
+            : throw new InvalidOperationException($"The version is {MaxLength} characters long and has no successor.");
+    }
+
+    /// <summary>
+    /// Whether this version was made from <paramref name="other"/> by <see cref="Successor"/>, once or more, on a
+    /// sequence stamp: a correction that took the place of <paramref name="other"/>. The source's own update with
+    /// <paramref name="other"/> and other content then conflicts with the correction rather than being stale.
+    /// </summary>
+    public bool IsSuccessorOf(PresenceVersion other)
+    {
+        var (stamp, prefix) = (Stamp, other.Stamp);
+        return prefix.Length > 1 && prefix[0] == 's' && stamp.Length > prefix.Length &&
+               stamp.StartsWith(prefix, StringComparison.Ordinal) && stamp.AsSpan(prefix.Length).IndexOfAnyExcept('!') < 0;
+    }
+
     /// <summary>Restores a version from its stamp, as stored or sent on the wire.</summary>
     /// <exception cref="FormatException">The stamp is not one this type writes.</exception>
     public static PresenceVersion Parse(string? stamp) =>

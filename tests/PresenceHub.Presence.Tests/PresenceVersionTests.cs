@@ -48,4 +48,38 @@ public sealed class PresenceVersionTests
         var error = Assert.Throws<ArgumentException>(() => PresenceVersion.FromSequence(sequence));
         Assert.Contains("printable ASCII", error.Message);
     }
+
+    [Fact]
+    public void Successor_OfASequenceStamp_SortsAfterIt_AndBeforeTheSourcesNextSequence()
+    {
+        var admitted = PresenceVersion.FromSequence("000000000000002A");
+        var next = PresenceVersion.FromSequence("000000000000002B");
+
+        var successor = admitted.Successor();
+
+        Assert.True(successor > admitted);
+        Assert.True(successor < next);
+        Assert.True(successor.Successor() > successor);
+        Assert.True(successor.Successor() < next);
+        Assert.Equal(successor, PresenceVersion.Parse(successor.Stamp));
+    }
+
+    [Fact]
+    public void Successor_OfAnObservedTimeStamp_IsTheNextTieBreaker_AndStaysParseable()
+    {
+        var observed = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        var version = PresenceVersion.FromObservedTime(observed, 41);
+        var last = PresenceVersion.FromObservedTime(observed, ulong.MaxValue);
+
+        Assert.Equal(PresenceVersion.FromObservedTime(observed, 42), version.Successor());
+        Assert.Equal(PresenceVersion.FromObservedTime(observed.AddTicks(1), 0), last.Successor());
+        Assert.True(PresenceVersion.TryParse(last.Successor().Stamp, out _));
+    }
+
+    [Fact]
+    public void Successor_OfTheDefaultOrALongestStamp_IsRefused()
+    {
+        Assert.Throws<InvalidOperationException>(() => default(PresenceVersion).Successor());
+        Assert.Throws<InvalidOperationException>(() => PresenceVersion.FromSequence(new string('9', PresenceVersion.MaxLength - 1)).Successor());
+    }
 }

@@ -144,6 +144,9 @@ internal static class AdminConsoleEndpoints
                 shareOut = settings[i].ShareOut,
                 showIn = settings[i].ShowIn,
             }).OrderBy(c => c.displayName ?? c.userId, StringComparer.OrdinalIgnoreCase),
+            push = PushCoverage.Of(consented, held) is var push
+                ? new { consenting = push.Consenting, withoutPush = push.WithoutPush, reason = push.Reason }
+                : null,
             subscriptions = held.OrderBy(s => s.ExpiresAt).Select(s =>
             {
                 var (lastRenewal, events) = activity.Of(s.Id);

@@ -4,6 +4,8 @@ using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Presence;
 using PresenceHub.Gateway.GraphApi;
 using PresenceHub.Gateway.State;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
+using PresenceHub.Gateway.Privacy;
 
 namespace PresenceHub.Gateway.Cli;
 
@@ -47,6 +49,7 @@ internal static class DoctorCommand
 
         await CheckRedisAsync(app.Services, report).ConfigureAwait(false);
         await CheckTokenAsync(app.Services, tenant, report).ConfigureAwait(false);
+        await CheckPushAsync(app.Services, tenant, report).ConfigureAwait(false);
         CheckCertificates(app.Services, report);
         await CheckWebhookAsync(app.Services, report).ConfigureAwait(false);
         return report.ExitCode;
@@ -90,6 +93,38 @@ internal static class DoctorCommand
         {
             report.Fail("token", $"Entra ID refused or did not answer ({FirstLine(e.Message)})",
                 "check Graph:ClientId and Graph:ClientSecret (or the client certificate), and that an administrator granted consent (see consent-url)");
+        }
+    }
+
+    /// <summary>How many consenting users of the organization Graph pushes changes for, from the shared state.</summary>
+    private static async Task CheckPushAsync(IServiceProvider services, string? tenant, DoctorReport report)
+    {
+        if (!OrganizationId.TryParse(tenant, out var organization))
+        {
+            report.Skip("push", "pass --tenant <tenant id> to count that organization's users without push");
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            if (await services.GetRequiredService<StateProbe>().PingAsync(timeout.Token).ConfigureAwait(false) is null)
+            {
+                report.Skip("push", "the state is in memory: only the running gateway knows its subscriptions (see the admin console)");
+                return;
+            }
+
+            var consents = await services.GetRequiredService<IConsentStore>().ListAsync(organization, timeout.Token).ConfigureAwait(false);
+            var subscriptions = await services.GetRequiredService<IGraphSubscriptionStore>().ListAsync(organization, timeout.Token).ConfigureAwait(false);
+            var push = PushCoverage.Of(consents, subscriptions);
+            var interval = services.GetRequiredService<IOptions<GraphOptions>>().Value.UnpushedReconcileInterval;
+            report.Ok("push", push.WithoutPush == 0
+                ? $"all {push.Consenting} consenting users have push"
+                : $"{push.WithoutPush} of {push.Consenting} consenting users have no push ({push.Reason}); they are polled every {interval}");
+        }
+        catch (Exception e) when (e is OperationCanceledException || RedisFailures.IsUnavailable(e) || e is StateUnavailableException)
+        {
+            report.Fail("push", $"cannot read the consents and subscriptions ({e.GetType().Name})", "start Redis or correct State:Redis");
         }
     }
 

@@ -38,9 +38,10 @@ internal sealed class UserPurge(
     IMetadataLog? metadataLog = null,
     IPrivacySettingsStore? privacySettings = null) : IUserRemoval
 {
-    // Users whose relay events still await a connector; true when their metadata-log entries go too once delivered,
-    // since delivering the withdrawn event itself leaves an entry.
-    private readonly ConcurrentDictionary<(OrganizationId Organization, string UserId), bool> _pending = new();
+    // Users whose relay events still await a connector; their metadata-log entries go too once delivered when erased,
+    // since delivering the withdrawn event itself leaves an entry. Each removal finishes only what it covered
+    // (Through): a user who joined again meanwhile keeps what was published for them since.
+    private readonly ConcurrentDictionary<(OrganizationId Organization, string UserId), Pending> _pending = new();
 
     /// <summary>Users whose relay events are not all deleted yet, because a connector has still to acknowledge some.</summary>
     public int PendingCount => _pending.Count;
@@ -81,10 +82,15 @@ internal sealed class UserPurge(
             await relay.WithdrawAsync(organization, [new UserWithdrawal(user, reason)], cancellationToken).ConfigureAwait(false);
         }
 
-        var erasure = await relay.ForgetAsync(organization, user, cancellationToken).ConfigureAwait(false);
+        var erasure = await relay.ForgetAsync(organization, user, through: null, cancellationToken).ConfigureAwait(false);
         if (erasure.Remaining > 0)
         {
-            _pending.TryAdd((organization, user), false);
+            _pending[(organization, user)] = new Pending(false, erasure.Through);
+        }
+        else
+        {
+            // Removed again after joining again: this removal covers everything the earlier one waited for.
+            _pending.TryRemove((organization, user), out _);
         }
 
         if (profile is not null)
@@ -118,9 +124,9 @@ internal sealed class UserPurge(
         var summary = await PurgeAsync(organization, user, reason, cancellationToken).ConfigureAwait(false);
         var held = await holds.IsHeldAsync(organization, cancellationToken).ConfigureAwait(false);
         var entries = held || metadataLog is null ? 0 : await metadataLog.EraseUserAsync(organization, user, cancellationToken).ConfigureAwait(false);
-        if (!held && _pending.ContainsKey((organization, user)))
+        if (!held && _pending.TryGetValue((organization, user), out var pending))
         {
-            _pending[(organization, user)] = true;
+            _pending[(organization, user)] = pending with { EraseMetadata = true };
         }
 
         PrivacyLog.Erased(logger, user, organization.ToString(), entries, held);
@@ -133,15 +139,17 @@ internal sealed class UserPurge(
     /// <summary>Deletes the relay events of removed users that connectors have acknowledged since; the keeper calls this every pass.</summary>
     public async Task CompletePendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var ((organization, user), eraseMetadata) in _pending)
+        foreach (var ((organization, user), pending) in _pending)
         {
             try
             {
-                var erasure = await relay.ForgetAsync(organization, user, cancellationToken).ConfigureAwait(false);
+                var erasure = await relay.ForgetAsync(organization, user, pending.Through, cancellationToken).ConfigureAwait(false);
                 PrivacyLog.RelayEventsForgotten(logger, erasure.Deleted, user, organization.ToString(), erasure.Remaining);
                 if (erasure.Remaining == 0)
                 {
-                    if (eraseMetadata && metadataLog is not null)
+                    // A user who joined again keeps the entries of their new participation, so none is erased then.
+                    if (pending.EraseMetadata && metadataLog is not null &&
+                        !(await consents.AreConsentingAsync(organization, [user], cancellationToken).ConfigureAwait(false))[0])
                     {
                         // The last deliveries (the withdrawn event) were logged after the erasure.
                         await metadataLog.EraseUserAsync(organization, user, cancellationToken).ConfigureAwait(false);
@@ -225,4 +233,7 @@ internal sealed class UserPurge(
 
     private static string Normalize(string userId) =>
         Guid.TryParse(userId, out var id) ? id.ToString("D") : userId.ToLowerInvariant();
+
+    /// <summary>A removal waiting for connectors: whether it erases metadata too, and the relay position it covers.</summary>
+    private sealed record Pending(bool EraseMetadata, string Through);
 }

@@ -80,6 +80,13 @@ internal sealed class GraphOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Graph:ReconcileInterval must be between 5 seconds and 1 hour.")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often consenting users without push are polled: those no presence subscription covers, for lack of a
+    /// signed-in owner. Polling is their only source of changes, checked on each keeper pass. Default 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Graph:UnpushedReconcileInterval must be between 5 seconds and 1 hour.")]
+    public TimeSpan UnpushedReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Most subscription calls (create, renew, reauthorize, delete) per 20 seconds; Graph allows 1,000 per app and tenant.</summary>
     [Range(1, 1000, ErrorMessage = "Graph:SubscriptionCallsPer20Seconds must be between 1 and 1,000.")]
     public int SubscriptionCallsPer20Seconds { get; set; } = 300;

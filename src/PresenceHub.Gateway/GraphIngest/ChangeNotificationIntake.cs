@@ -20,6 +20,7 @@ internal sealed class ChangeNotificationIntake(
     ShareOutPolicy shareOut,
     IPresenceRelay relay,
     ProfileRefreshQueue profiles,
+    ReconcileRequests reconcile,
     IMetadataLog metadataLog,
     InstallationChangeQueue installations,
     GraphIngestMetrics metrics,
@@ -46,7 +47,8 @@ internal sealed class ChangeNotificationIntake(
             var shared = await shareOut.DecideAsync(batch.Presence, context.RequestAborted).ConfigureAwait(false);
             if (shared.Shared.Count > 0)
             {
-                await relay.PublishAsync(shared.Shared, context.RequestAborted).ConfigureAwait(false);
+                var outcomes = await relay.PublishAsync(shared.Shared, context.RequestAborted).ConfigureAwait(false);
+                AskGraphOnConflict(shared.Shared, outcomes);
             }
 
             IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> admitted = [];
@@ -97,6 +99,22 @@ internal sealed class ChangeNotificationIntake(
     /// gateway as receiver, and the Graph subscription as session. Profile changes of users who have not consented
     /// leave no entry, as they leave nothing else.
     /// </summary>
+    /// <summary>
+    /// A notification with the version of the last-known state but other content: one of the two is not Graph's
+    /// truth, so Graph is asked (the user is reconciled off the request path).
+    /// </summary>
+    private void AskGraphOnConflict(IReadOnlyList<PresenceUpdate> published, IReadOnlyList<PublishOutcome> outcomes)
+    {
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i] == PublishOutcome.Conflict)
+            {
+                metrics.Rejected("version-conflict", 1);
+                reconcile.TryEnqueue(published[i].Organization, published[i].UserId);
+            }
+        }
+    }
+
     private async Task LogReceivedAsync(
         DateTimeOffset now, NotificationBatch batch,
         IReadOnlyList<(OrganizationId Organization, string UserId, bool Deleted)> admittedProfiles, CancellationToken cancellationToken)

@@ -49,6 +49,7 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<AppInstallationSweeper>();
         services.AddUserDirectory();
         services.TryAddSingleton<ProfileRefreshQueue>();
+        services.TryAddSingleton<ReconcileRequests>();
         services.TryAddSingleton<ProfileRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ProfileRefresher>());
         services.TryAddSingleton<SubscriptionActivity>();

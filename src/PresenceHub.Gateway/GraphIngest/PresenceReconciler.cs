@@ -13,7 +13,8 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// <summary>
 /// Repairs what Graph drops silently (presence has no <c>missed</c> lifecycle event): polls the consenting users'
 /// presence app-only with <c>getPresencesByUserId</c>, 650 ids a call and within the configured share of Graph's
-/// 1,500 calls per 30 s, and publishes each difference from the last-known state as a corrective update.
+/// 1,500 calls per 30 s, and publishes each difference from the last-known state, in any field, as a corrective
+/// update that wins even over a state admitted with a version as new as Graph's, so every state converges in one pass.
 /// A throttled call waits for Graph's Retry-After through the resilience handler. Presence our own write-back session
 /// produced is tagged with the platform it came from.
 /// </summary>
@@ -87,6 +88,13 @@ internal sealed class PresenceReconciler : IDisposable
                 }
 
                 var version = _versions.For(organization, GraphPresenceReader.ReadSequence(polled[i]), observedAt, fromNotification: false);
+                if (known[i] is { } stale && stale.Version >= version)
+                {
+                    // What was admitted is not Graph's truth, yet its version is not older than Graph's: Graph wins
+                    // with the version right above it, which still sorts before Graph's next genuine update.
+                    version = stale.Version.Successor();
+                }
+
                 changed.Add(new PresenceUpdate(organization, polled[i].Id!.ToLowerInvariant(), Platform.Teams, state, version, Platform.Teams, observedAt));
             }
 

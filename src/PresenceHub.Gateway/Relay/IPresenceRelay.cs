@@ -81,10 +81,12 @@ internal interface IPresenceRelay
 
     /// <summary>
     /// Deletes the stored events that mention a user (presence, profile and withdrawn events) once every connector of
-    /// the organization has acknowledged them, and the user's last-known presence of every source. Events a connector
-    /// has yet to read or acknowledge stay, so a withdrawn event still reaches it; call again later to remove them.
+    /// the organization has acknowledged them. The first call (<paramref name="through"/> null) also deletes the
+    /// user's last-known presence of every source, and covers the events published until then. Events a connector has
+    /// yet to read or acknowledge stay, so a withdrawn event still reaches it: call again later with the returned
+    /// <see cref="RelayErasure.Through"/>, which touches only events up to that position and no last-known presence.
     /// </summary>
-    /// <returns>How many events were deleted, and how many that mention the user are still held.</returns>
+    /// <returns>How many events were deleted, how many that mention the user are still held, and the position covered.</returns>
     /// <exception cref="StateUnavailableException">The relay's store cannot be reached; forget again.</exception>
-    Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken);
+    Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, string? through, CancellationToken cancellationToken);
 }

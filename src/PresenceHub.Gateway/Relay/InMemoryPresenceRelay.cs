@@ -46,13 +46,16 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                 organization.LastKnown.TryGetValue(subject, out var current);
                 if (current is not null && update.Version == current.Version)
                 {
-                    outcomes[i] = PublishOutcome.Duplicate;
+                    outcomes[i] = update.State == current.State ? PublishOutcome.Duplicate : PublishOutcome.Conflict;
                     continue;
                 }
 
                 if (!update.Supersedes(current))
                 {
-                    outcomes[i] = PublishOutcome.Stale;
+                    // A correction took this version's place: the source's own update with other content conflicts.
+                    outcomes[i] = current!.Version.IsSuccessorOf(update.Version) && update.State != current.State
+                        ? PublishOutcome.Conflict
+                        : PublishOutcome.Stale;
                     continue;
                 }
 
@@ -106,7 +109,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         return Task.CompletedTask;
     }
 
-    public Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    public Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, string? through, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         cancellationToken.ThrowIfCancellationRequested();
@@ -117,12 +120,16 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
 
         lock (org.Gate)
         {
-            foreach (var subject in org.LastKnown.Keys.Where(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase)).ToList())
+            if (through is null)
             {
-                org.LastKnown.Remove(subject);
+                foreach (var subject in org.LastKnown.Keys.Where(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase)).ToList())
+                {
+                    org.LastKnown.Remove(subject);
+                }
             }
 
-            return Task.FromResult(org.Erase(userId));
+            var last = through is null ? org.LastSeq : long.Parse(through, CultureInfo.InvariantCulture);
+            return Task.FromResult(org.Erase(userId, last));
         }
     }
 
@@ -352,12 +359,17 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
         /// Replaces the entries mentioning a user that every group has acknowledged by payload-less ones (positions
         /// stay, as <see cref="Find"/> indexes by sequence); counts those still awaited.
         /// </summary>
-        public RelayErasure Erase(string userId)
+        public RelayErasure Erase(string userId, long through)
         {
             var (erased, remaining) = (0, 0);
             for (var i = 0; i < _entries.Count; i++)
             {
                 var entry = _entries[i];
+                if (entry.Seq > through)
+                {
+                    break;
+                }
+
                 var mentioned = entry.Payload switch
                 {
                     PresenceUpdate update => string.Equals(update.UserId, userId, StringComparison.OrdinalIgnoreCase),
@@ -381,7 +393,7 @@ internal sealed class InMemoryPresenceRelay : IPresenceRelay
                 }
             }
 
-            return new RelayErasure(erased, remaining);
+            return new RelayErasure(erased, remaining, through.ToString(CultureInfo.InvariantCulture));
         }
 
         public Entry? Find(long seq) => seq >= FirstSeq && seq <= LastSeq ? _entries[(int)(seq - FirstSeq)] : null;

@@ -24,6 +24,32 @@ internal static class PresenceUpdateCodec
     /// <summary>The event stream's form: no free texts, with a mark when the update had any.</summary>
     public static byte[] EncodeForStream(PresenceUpdate update) => Encode(update, texts: false);
 
+    /// <summary>
+    /// A fingerprint of the presence itself (availability, activity, status message and its expiry, out-of-office
+    /// settings), without version, time or origin: two updates with the same version are duplicates only when it matches.
+    /// </summary>
+    public static string ContentHash(PresenceState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var json = t_writer ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartArray();
+        json.WriteStringValue(state.Availability.Value);
+        json.WriteStringValue(state.Activity.Value);
+        json.WriteStringValue(state.StatusMessage?.Content);
+        json.WriteNumberValue(state.StatusMessage?.Expiry?.UtcTicks ?? 0);
+        json.WriteBooleanValue(state.OutOfOffice?.IsOutOfOffice ?? false);
+        json.WriteStringValue(state.OutOfOffice?.Message);
+        json.WriteNumberValue(state.OutOfOffice is null ? 0 : 1);
+        json.WriteEndArray();
+        json.Flush();
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+
     private static byte[] Encode(PresenceUpdate update, bool texts)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);

@@ -9,8 +9,14 @@ internal enum PublishOutcome
     /// <summary>Older than the last-known presence: dropped.</summary>
     Stale,
 
-    /// <summary>The same version as the last-known presence: dropped.</summary>
+    /// <summary>The same version and the same presence as the last-known presence: dropped.</summary>
     Duplicate,
+
+    /// <summary>
+    /// The same version as the last-known presence but another presence: dropped, and never taken for a duplicate.
+    /// One of the two is not the source's truth, so the publisher asks the source (Graph ingest reconciles the user).
+    /// </summary>
+    Conflict,
 
     /// <summary>The user does not share their presence out (paused, or sharing off): neither stored nor fanned out.</summary>
     Withheld,

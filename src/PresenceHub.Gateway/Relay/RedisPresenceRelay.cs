@@ -78,7 +78,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 foreach (var chunk in organization.Chunk(ScriptBatch))
                 {
                     var keys = new RedisKey[chunk.Length + 2];
-                    var values = new RedisValue[7 + (chunk.Length * 4)];
+                    var values = new RedisValue[7 + (chunk.Length * 5)];
                     keys[0] = Keys.Stream(organization.Key);
                     keys[1] = Keys.Users(organization.Key);
                     values[0] = maxLength;
@@ -93,10 +93,11 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                         var update = chunk[i].Update;
                         var member = RedisRelayKeys.Member(PresenceSubject.Of(update));
                         keys[i + 2] = Keys.LastKnown(organization.Key, member);
-                        values[7 + (i * 4)] = update.Version.Stamp;
-                        values[8 + (i * 4)] = PresenceUpdateCodec.Encode(update);
-                        values[9 + (i * 4)] = member;
-                        values[10 + (i * 4)] = PresenceUpdateCodec.EncodeForStream(update);
+                        values[7 + (i * 5)] = update.Version.Stamp;
+                        values[8 + (i * 5)] = PresenceUpdateCodec.Encode(update);
+                        values[9 + (i * 5)] = member;
+                        values[10 + (i * 5)] = PresenceUpdateCodec.EncodeForStream(update);
+                        values[11 + (i * 5)] = PresenceUpdateCodec.ContentHash(update.State);
                     }
 
                     calls.Add((chunk.Select(x => x.Index).ToArray(), database.ScriptEvaluateAsync(RedisRelayScripts.Publish, keys, values)));
@@ -112,6 +113,7 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                     {
                         "a" => PublishOutcome.Accepted,
                         "d" => PublishOutcome.Duplicate,
+                        "c" => PublishOutcome.Conflict,
                         _ => PublishOutcome.Stale,
                     };
                 }
@@ -158,11 +160,16 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
             [Keys.Stream(organization), Keys.Users(organization)], [Keys.LastKnownPrefix(organization)], pairs, valuesPerItem: 2);
     }
 
-    public async Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    public async Task<RelayErasure> ForgetAsync(OrganizationId organization, string userId, string? through, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (through is not null && !RelayEventIds.TryCanonical(through, out through))
+        {
+            throw new ArgumentException("The position is not one this relay returned.", nameof(through));
+        }
+
         const int page = 1000;
-        var (deleted, remaining, start) = (0, 0, "-");
+        var (deleted, remaining, start, bound) = (0, 0, "-", through ?? string.Empty);
         try
         {
             var database = await _connection.DatabaseAsync().ConfigureAwait(false);
@@ -172,12 +179,13 @@ internal sealed class RedisPresenceRelay : IPresenceRelay
                 var result = (RedisResult[])(await database.ScriptEvaluateAsync(
                     RedisRelayScripts.Forget,
                     [Keys.Stream(organization), Keys.Users(organization)],
-                    [userId.ToLowerInvariant(), start, page, Keys.LastKnownPrefix(organization)]).ConfigureAwait(false))!;
+                    [userId.ToLowerInvariant(), start, page, Keys.LastKnownPrefix(organization), bound]).ConfigureAwait(false))!;
                 deleted += (int)result[0];
                 remaining += (int)result[1];
-                if ((int)result[3] < page)
+                bound = (string)result[4]!;
+                if ((int)result[5] == 1)
                 {
-                    return new RelayErasure(deleted, remaining);
+                    return new RelayErasure(deleted, remaining, bound);
                 }
 
                 start = "(" + (string)result[2]!;

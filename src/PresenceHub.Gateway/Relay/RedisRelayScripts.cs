@@ -32,8 +32,11 @@ internal static class RedisRelayScripts
     /// <summary>
     /// Publishes updates of one organization. KEYS: stream, users set, then one last-known key per update.
     /// ARGV: maxlen, minid ('' for none), traceparent, tracestate, kind, wake channel, last-known time to live in ms
-    /// ('0' for none), then version, last-known payload, member and stream payload per update. Returns 'a' (accepted),
-    /// 'd' (duplicate) or 's' (stale) per update. Versions compare byte by byte: Lua's own string comparison follows
+    /// ('0' for none), then version, last-known payload, member, stream payload and content hash per update. Returns
+    /// 'a' (accepted), 'd' (duplicate: same version, same content), 'c' (conflict: same version, other content) or
+    /// 's' (stale) per update. A record written before content hashes were stored counts as the same content. An older
+    /// version whose stored one is its correction (the same stamp followed only by '!', see PresenceVersion.Successor)
+    /// with other content is a conflict too. Versions compare byte by byte: Lua's own string comparison follows
     /// the server's collation locale.
     /// </summary>
     public const string Publish = $$"""
@@ -53,13 +56,13 @@ internal static class RedisRelayScripts
         local accepted = 0
         local ttl = tonumber(ARGV[7])
         for i = 1, #KEYS - 2 do
-          local base = 7 + (i - 1) * 4
+          local base = 7 + (i - 1) * 5
           local version = ARGV[base + 1]
           local current = redis.call('HGET', KEYS[i + 2], 'v')
           local order = 1
           if current then order = compare(version, current) end
           if order > 0 then
-            redis.call('HSET', KEYS[i + 2], 'v', version, 'd', ARGV[base + 2])
+            redis.call('HSET', KEYS[i + 2], 'v', version, 'd', ARGV[base + 2], 'h', ARGV[base + 5])
             if ttl > 0 then redis.call('PEXPIRE', KEYS[i + 2], ttl) end
             if not current then redis.call('SADD', KEYS[2], ARGV[base + 3]) end
             fields[4] = ARGV[base + 4]
@@ -67,9 +70,17 @@ internal static class RedisRelayScripts
             results[i] = 'a'
             accepted = accepted + 1
           elseif order == 0 then
-            results[i] = 'd'
+            local hash = redis.call('HGET', KEYS[i + 2], 'h')
+            if hash and hash ~= ARGV[base + 5] then results[i] = 'c' else results[i] = 'd' end
           else
-            results[i] = 's'
+            local tail = string.sub(current, #version + 1)
+            local hash = redis.call('HGET', KEYS[i + 2], 'h')
+            if string.sub(version, 1, 1) == 's' and string.sub(current, 1, #version) == version and #tail > 0
+              and string.match(tail, '^!+$') and hash and hash ~= ARGV[base + 5] then
+              results[i] = 'c'
+            else
+              results[i] = 's'
+            end
           end
         end
         if accepted > 0 then
@@ -297,17 +308,19 @@ internal static class RedisRelayScripts
 
     /// <summary>
     /// Forgets a user, one page of the stream at a time. KEYS: stream, users set. ARGV: user id (lowercase), start
-    /// ('-' for the first page, which also deletes the user's last-known presence of every source), page size,
-    /// last-known key prefix. Deletes the page's entries whose payload is about the user (its compact JSON holds
+    /// ('-' for the first page), page size, last-known key prefix, the last entry id the erasure covers ('' on the
+    /// first call of an erasure, which then deletes the user's last-known presence of every source and covers the
+    /// stream up to its current last entry). Entries after that id are neither deleted nor counted. Deletes the page's entries whose payload is about the user (its compact JSON holds
     /// <c>"u":"{user}"</c>, as every event codec writes it) and that every consumer group
     /// has acknowledged (at or before its last delivered id, and before its oldest pending one); counts the others.
     /// Only entries every group has read are deleted, so the groups' lag and read counters stay exact.
-    /// Returns {deleted, remaining, last id of the page, entries in the page}.
+    /// Returns {deleted, remaining, last id of the page, entries in the page, the covered last id, 1 when done}.
     /// </summary>
     public const string Forget = $$"""
         local user = ARGV[1]
         local about = '"u":"' .. user .. '"'
-        if ARGV[2] == '-' then
+        local through = ARGV[5]
+        if through == '' then
           for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
             local separator = string.find(member, ':', 1, true)
             if separator and string.sub(member, separator + 1) == user then
@@ -316,7 +329,12 @@ internal static class RedisRelayScripts
             end
           end
         end
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, '', 0} end
+        if through == '' then
+          local tail = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+          if #tail == 0 then return {0, 0, '', 0, '0-0', 1} end
+          through = tail[1][1]
+        end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, '', 0, through, 1} end
         {{StreamIdOrder}}
         local groups = {}
         for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
@@ -337,8 +355,9 @@ internal static class RedisRelayScripts
           end
           return true
         end
-        local deleted, remaining, last = 0, 0, ''
-        local entries = redis.call('XRANGE', KEYS[1], ARGV[2], '+', 'COUNT', ARGV[3])
+        local deleted, remaining, last, done = 0, 0, '', 0
+        local entries = redis.call('XRANGE', KEYS[1], ARGV[2], through, 'COUNT', ARGV[3])
+        if #entries < tonumber(ARGV[3]) then done = 1 end
         for _, e in ipairs(entries) do
           last = e[1]
           local fields = e[2]
@@ -356,6 +375,7 @@ internal static class RedisRelayScripts
             end
           end
         end
-        return {deleted, remaining, last, #entries}
+        if last == through then done = 1 end
+        return {deleted, remaining, last, #entries, through, done}
         """;
 }

@@ -38,13 +38,14 @@ internal sealed class RelayTelemetry
 
     public void RecordOutcomes(IReadOnlyList<PublishOutcome> outcomes)
     {
-        int accepted = 0, stale = 0, duplicate = 0;
+        int accepted = 0, stale = 0, duplicate = 0, conflict = 0;
         foreach (var outcome in outcomes)
         {
             switch (outcome)
             {
                 case PublishOutcome.Accepted: accepted++; break;
                 case PublishOutcome.Stale: stale++; break;
+                case PublishOutcome.Conflict: conflict++; break;
                 default: duplicate++; break;
             }
         }
@@ -52,6 +53,7 @@ internal sealed class RelayTelemetry
         Add(accepted, "accepted");
         Add(stale, "stale");
         Add(duplicate, "duplicate");
+        Add(conflict, "conflict");
 
         void Add(int count, string outcome)
         {

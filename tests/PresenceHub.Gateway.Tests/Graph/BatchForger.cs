@@ -35,10 +35,10 @@ internal sealed class BatchForger
         _token = token;
     }
 
-    /// <summary>A batch setting the user's presence to a newer state, with the given alterations.</summary>
+    /// <summary>A batch setting the user's presence to a newer state (or the given sequence number), with the given alterations.</summary>
     public JsonObject Batch(
         string availability, string activity, Action<JsonObject>? item = null, Action<JsonObject>? token = null,
-        SigningKey? signingKey = null, Action<JsonObject>? batch = null)
+        SigningKey? signingKey = null, Action<JsonObject>? batch = null, string? sequenceNumber = null)
     {
         var forged = _genuine.DeepClone().AsObject();
         var first = forged["value"]![0]!.AsObject();
@@ -47,7 +47,7 @@ internal sealed class BatchForger
             ["id"] = _userId,
             ["availability"] = availability,
             ["activity"] = activity,
-            ["sequenceNumber"] = (++_sequence).ToString("X16", System.Globalization.CultureInfo.InvariantCulture),
+            ["sequenceNumber"] = sequenceNumber ?? (++_sequence).ToString("X16", System.Globalization.CultureInfo.InvariantCulture),
         };
         first["encryptedContent"] = NotificationEncryptor.Encrypt(presence, _world.EncryptionCertificate, "current");
         item?.Invoke(first);

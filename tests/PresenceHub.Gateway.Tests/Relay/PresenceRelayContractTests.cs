@@ -50,6 +50,42 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_SameVersionWithOtherContent_IsAConflict_AndKeepsTheFirst()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        var admitted = Presences.Update(organization, "u1", 7);
+        await relay.PublishAsync([admitted], Timeout());
+        var otherText = admitted with { State = admitted.State with { StatusMessage = StatusMessage.Create("Back at 3"), }, ObservedAt = admitted.ObservedAt.AddSeconds(1) };
+        var otherState = admitted with { State = PresenceState.ForCategory(PresenceCategory.DoNotDisturb) };
+        var sameContentLater = admitted with { ObservedAt = admitted.ObservedAt.AddSeconds(5) };
+
+        var outcomes = await relay.PublishAsync([otherText], Timeout());
+        outcomes = [.. outcomes, .. await relay.PublishAsync([otherState, sameContentLater], Timeout())];
+
+        Assert.Equal([PublishOutcome.Conflict, PublishOutcome.Conflict, PublishOutcome.Duplicate], outcomes);
+        Assert.Equal(admitted, (await relay.GetLastKnownAsync(organization, [Subject("u1")], Timeout()))[0]);
+    }
+
+    [Fact]
+    public async Task Publish_TheVersionACorrectionTookThePlaceOf_WithOtherContent_IsAConflict()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        var admitted = Presences.Update(organization, "u1", 7);
+        var correction = admitted with { State = PresenceState.ForCategory(PresenceCategory.Offline), Version = admitted.Version.Successor() };
+        await relay.PublishAsync([admitted], Timeout());
+
+        var outcomes = await relay.PublishAsync([correction], Timeout());
+        outcomes = [.. outcomes, .. await relay.PublishAsync([admitted with { State = PresenceState.ForCategory(PresenceCategory.DoNotDisturb) }], Timeout())];
+        outcomes = [.. outcomes, .. await relay.PublishAsync([admitted with { State = correction.State }], Timeout())];
+        outcomes = [.. outcomes, .. await relay.PublishAsync([Presences.Update(organization, "u1", 6)], Timeout())];
+
+        Assert.Equal([PublishOutcome.Accepted, PublishOutcome.Conflict, PublishOutcome.Stale, PublishOutcome.Stale], outcomes);
+        Assert.Equal(correction, (await relay.GetLastKnownAsync(organization, [Subject("u1")], Timeout()))[0]);
+    }
+
+    [Fact]
     public async Task Publish_SameVersionAgain_IsDuplicate()
     {
         var relay = await StartAsync();
@@ -393,22 +429,48 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
         await ReadUntilAsync(xmpp, got => got.Count >= 4);
         var unacknowledged = await ReadUntilAsync(slack, got => got.Count >= 4, acknowledge: false);
 
-        var first = await relay.ForgetAsync(organization, "u1", Timeout());
+        var first = await relay.ForgetAsync(organization, "u1", through: null, Timeout());
         await slack.AcknowledgeAsync(unacknowledged.Select(e => e.Id).ToList(), Timeout());
-        var second = await relay.ForgetAsync(organization, "u1", Timeout());
+        var second = await relay.ForgetAsync(organization, "u1", first.Through, Timeout());
         await relay.PublishAsync([Presences.Update(organization, "u10", 5)], Timeout());
         var next = await ReadUntilAsync(xmpp, got => got.Count >= 1);
 
         // Slack had not acknowledged: nothing went. Once it had, all three events about u1 went, and u10's stayed.
-        Assert.Equal(new RelayErasure(0, 3), first);
-        Assert.Equal(new RelayErasure(3, 0), second);
-        Assert.Equal(new RelayErasure(0, 0), await relay.ForgetAsync(organization, "u1", Timeout()));
+        Assert.Equal((0, 3), Counts(first));
+        Assert.Equal((3, 0), Counts(second));
+        Assert.Equal((0, 0), Counts(await relay.ForgetAsync(organization, "u1", through: null, Timeout())));
         var known = await relay.GetLastKnownAsync(organization, [Subject("u1"), new PresenceSubject(Platform.Slack, "u1"), Subject("u10")], Timeout());
         Assert.Equal([false, false, true], known.Select(k => k is not null));
         // The connectors' positions survive the deletion: the next event arrives as an event, not as a snapshot.
         var update = Assert.Single(next);
         Assert.False(update.IsSnapshot);
         Assert.Equal(5, Presences.Sequence(update.Presence!));
+    }
+
+    [Fact]
+    public async Task Forget_Through_FinishesOnlyTheEarlierErasure_AndKeepsWhatWasPublishedSince()
+    {
+        var relay = await StartAsync();
+        var organization = Presences.NewOrganization();
+        await using var feed = await relay.OpenFeedAsync(new ConnectorFeedId(organization, "xmpp"), "c1", Timeout());
+        await relay.PublishAsync([Presences.Update(organization, "u1", 1)], Timeout());
+        await relay.WithdrawAsync(organization, [new UserWithdrawal("u1", WithdrawalReason.OptedOut)], Timeout());
+        var before = await ReadUntilAsync(feed, got => got.Count >= 2, acknowledge: false);
+        var erasure = await relay.ForgetAsync(organization, "u1", through: null, Timeout());
+
+        // The user joins again while the connector still holds the old events.
+        await relay.PublishAsync([Presences.Update(organization, "u1", 2)], Timeout());
+        await feed.AcknowledgeAsync(before.Select(e => e.Id).ToList(), Timeout());
+        var later = await relay.ForgetAsync(organization, "u1", erasure.Through, Timeout());
+        var again = await relay.ForgetAsync(organization, "u1", erasure.Through, Timeout());
+
+        Assert.Equal((0, 2), Counts(erasure));
+        Assert.Equal((2, 0), Counts(later));
+        Assert.Equal((0, 0), Counts(again));
+        var known = Assert.Single(await relay.GetLastKnownAsync(organization, [Subject("u1")], Timeout()));
+        Assert.Equal(Presences.Update(organization, "u1", 2).Version, known!.Version);
+        var newer = await ReadUntilAsync(feed, got => got.Count >= 1);
+        Assert.Equal(Presences.Update(organization, "u1", 2).Version, Assert.Single(newer).Presence!.Version);
     }
 
     [Fact]
@@ -643,6 +705,8 @@ public abstract class PresenceRelayContractTests : IAsyncLifetime
     }
 
     protected static CancellationToken Timeout() => new CancellationTokenSource(Deadline).Token;
+
+    private protected static (int Deleted, int Remaining) Counts(RelayErasure erasure) => (erasure.Deleted, erasure.Remaining);
 
     private protected static PresenceSubject Subject(string user) => new(Platform.Teams, user);
 

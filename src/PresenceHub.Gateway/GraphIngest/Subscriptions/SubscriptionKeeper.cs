@@ -42,6 +42,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<SubscriptionKeeper> _logger;
     private readonly SubscriptionActivity _activity;
+    private readonly ReconcileRequests _reconcileRequests;
     private readonly SlidingWindowRateLimiter _calls;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly System.Threading.Channels.Channel<bool> _requests =
@@ -50,6 +51,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
         });
     private readonly Dictionary<OrganizationId, DateTimeOffset> _nextReconcile = [];
+    private readonly Dictionary<OrganizationId, DateTimeOffset> _nextUnpushedReconcile = [];
     private readonly Dictionary<OrganizationId, DateTimeOffset> _nextSweep = [];
     private readonly Dictionary<OrganizationId, HashSet<string>> _consenting = [];
     private bool _held;
@@ -59,9 +61,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
         PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
         EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
         ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, IUserRemoval purge,
-        SubscriptionActivity activity)
+        SubscriptionActivity activity, ReconcileRequests reconcileRequests)
     {
-        (_installationChanges, _installations, _purge, _activity) = (installationChanges, installations, purge, activity);
+        (_installationChanges, _installations, _purge, _activity, _reconcileRequests) = (installationChanges, installations, purge, activity, reconcileRequests);
         (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
             (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
         _calls = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
@@ -88,6 +90,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
         await _pass.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Conflicts are settled by whichever replica received them: reading Graph needs no lease.
+            await ReconcileRequestedAsync(cancellationToken).ConfigureAwait(false);
             if (!await _lease.TryHoldAsync(_options.KeeperInterval * 3, cancellationToken).ConfigureAwait(false))
             {
                 _held = false;
@@ -104,6 +108,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
                 // A new keeper cannot know what was missed while nobody kept: reconcile every organization now.
                 _held = true;
                 _nextReconcile.Clear();
+                _nextUnpushedReconcile.Clear();
                 _nextSweep.Clear();
                 _consenting.Clear();
             }
@@ -161,7 +166,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
             var lifecycle = _lifecycle.Reader.WaitToReadAsync(wake.Token).AsTask();
             var requested = _requests.Reader.WaitToReadAsync(wake.Token).AsTask();
             var installations = _installationChanges.Reader.WaitToReadAsync(wake.Token).AsTask();
-            await Task.WhenAny(interval, lifecycle, requested, installations).ConfigureAwait(false);
+            var conflicts = _reconcileRequests.Reader.WaitToReadAsync(wake.Token).AsTask();
+            await Task.WhenAny(interval, lifecycle, requested, installations, conflicts).ConfigureAwait(false);
             _requests.Reader.TryRead(out _);
             await wake.CancelAsync().ConfigureAwait(false);
         }
@@ -215,7 +221,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             return;
         }
 
-        if (plan.Uncovered.Count > 0)
+        if (plan.Uncovered.Count > 0 && !_nextUnpushedReconcile.ContainsKey(organization))
         {
             GraphIngestLog.UsersWithoutOwner(_logger, plan.Uncovered.Count, organization.ToString());
         }
@@ -226,11 +232,32 @@ internal sealed class SubscriptionKeeper : BackgroundService
         RequestProfiles(organization, consents, everyone: reconcile || profileGap);
         if (reconcile)
         {
-            var covered = plan.Keep.Concat(existing.Where(s => s.Kind == GraphSubscriptionKind.Presence))
-                .SelectMany(s => s.UserIds).Concat(plan.Create.SelectMany(c => c.UserIds))
-                .Intersect(consents.Select(c => c.UserId), StringComparer.OrdinalIgnoreCase).ToList();
-            await _reconciler.ReconcileAsync(organization, covered, cancellationToken).ConfigureAwait(false);
+            // Every consenting user, pushed or not: polling is app-only and needs no subscription owner.
+            await _reconciler.ReconcileAsync(organization, [.. consents.Select(c => c.UserId)], cancellationToken).ConfigureAwait(false);
             _nextReconcile[organization] = now + _options.ReconcileInterval;
+            ScheduleUnpushed(organization, plan.Uncovered, now);
+        }
+        else if (plan.Uncovered.Count > 0 && (!_nextUnpushedReconcile.TryGetValue(organization, out var unpushedAt) || now >= unpushedAt))
+        {
+            // Users no subscription covers have no push: polling is their only source of changes, so it runs more often.
+            await _reconciler.ReconcileAsync(organization, plan.Uncovered, cancellationToken).ConfigureAwait(false);
+            ScheduleUnpushed(organization, plan.Uncovered, now);
+        }
+        else if (plan.Uncovered.Count == 0)
+        {
+            _nextUnpushedReconcile.Remove(organization);
+        }
+    }
+
+    private void ScheduleUnpushed(OrganizationId organization, IReadOnlyList<string> uncovered, DateTimeOffset now)
+    {
+        if (uncovered.Count > 0)
+        {
+            _nextUnpushedReconcile[organization] = now + _options.UnpushedReconcileInterval;
+        }
+        else
+        {
+            _nextUnpushedReconcile.Remove(organization);
         }
     }
 
@@ -245,6 +272,23 @@ internal sealed class SubscriptionKeeper : BackgroundService
         _profiles.Request(organization, everyone ? now : now.Where(u => !before.Contains(u)));
         _profiles.Request(organization, before.Where(u => !now.Contains(u)));
         _consenting[organization] = now;
+    }
+
+    /// <summary>Reads from Graph the users whose notifications conflicted with their last-known state.</summary>
+    private async Task ReconcileRequestedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (organization, users) in _reconcileRequests.Drain())
+        {
+            try
+            {
+                await _reconciler.ReconcileAsync(organization, users, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The scheduled reconciliation reads these users again.
+                GraphIngestLog.SubscriptionPassFailed(_logger, organization.ToString(), ex);
+            }
+        }
     }
 
     /// <summary>
