@@ -81,6 +81,54 @@ public sealed class ConvergenceTests
         await Eventually.UntilAsync(async () => (await world.LastKnownAsync(user))?.State.Category == PresenceCategory.Presenting);
     }
 
+    [Fact]
+    public async Task UninstallReinstallAndSignIn_WhileAConnectorIsOffline_CorrectsOnce_AndKeepsTheStatusMessage()
+    {
+        await using var world = await GraphIngestWorld.StartAsync(users: 2);
+        var (owner, user) = (world.UserIds[0], world.UserIds[1]);
+        var purge = world.Gateway.Services.GetRequiredService<PresenceHub.Gateway.DataSubjects.UserPurge>();
+        var consents = world.Gateway.Services.GetRequiredService<PresenceHub.Gateway.Privacy.IConsentStore>();
+        var interval = world.Gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PresenceHub.Gateway.GraphApi.GraphOptions>>().Value.ReconcileInterval;
+        await world.SignInAsync(owner);
+        await world.SignInAsync(user);
+        // The connector connects once and goes offline: every event from now on waits for it.
+        await (await world.Relay.OpenFeedAsync(new ConnectorFeedId(world.Organization, "xmpp"), "c1", CancellationToken.None)).DisposeAsync();
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        world.Control.SetStatusMessage(user, "Back at three");
+        await Eventually.UntilAsync(async () => (await world.LastKnownAsync(user))?.State.StatusMessage?.Content == "Back at three");
+
+        world.Control.UninstallApp(user, world.TeamsAppId);
+        await Eventually.UntilAsync(async () =>
+        {
+            await world.Keeper.RunPassAsync(CancellationToken.None);
+            return !(await consents.AreConsentingAsync(world.Organization, [user], CancellationToken.None))[0];
+        }, because: "the uninstall did not remove the user");
+        Assert.Equal(1, purge.PendingCount);
+        await world.SignInAsync(user);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        var passes = new List<PresenceUpdate?>();
+        for (var i = 0; i < 4; i++)
+        {
+            world.Control.AdvanceClock(interval + TimeSpan.FromSeconds(1));
+            await world.Keeper.RunPassAsync(CancellationToken.None);
+            passes.Add(await world.LastKnownAsync(user));
+        }
+
+        Assert.All(passes, p => Assert.Equal("Back at three", p?.State.StatusMessage?.Content));
+        Assert.Single(passes.Select(p => (p!.Version, p.ObservedAt)).Distinct());
+
+        // Once the connector is back and has read everything, the old removal completes and leaves the new state alone.
+        await using var back = await world.Relay.OpenFeedAsync(new ConnectorFeedId(world.Organization, "xmpp"), "c1", CancellationToken.None);
+        await ReadUntilAsync(back, got => got.FindIndex(e => e.Withdrawal?.UserId == user) is var withdrawn and >= 0
+            && got.FindLastIndex(e => e.Presence?.UserId == user) > withdrawn);
+        await Eventually.UntilAsync(async () =>
+        {
+            await world.Keeper.RunPassAsync(CancellationToken.None);
+            return purge.PendingCount == 0;
+        }, because: "the earlier removal never completed");
+        Assert.Equal(passes[^1], await world.LastKnownAsync(user));
+    }
+
     private static async Task<GraphIngestWorld> StartSubscribedAsync()
     {
         var world = await GraphIngestWorld.StartAsync(users: 2);
