@@ -59,4 +59,7 @@ public sealed record DeliveryStatistics
     /// accepted; at most 1,000, beyond which it answers 429).
     /// </summary>
     public long PeakSubscriptionWritesPer20Seconds { get; init; }
+
+    /// <summary>Reads of one subscription received (<c>GET /subscriptions/{id}</c>), answered or not.</summary>
+    public long SubscriptionReads { get; init; }
 }

@@ -210,6 +210,20 @@ public sealed class SimulatorControl
     public bool SendReauthorizationRequired(string subscriptionId) =>
         _subscriptions.FindLive(subscriptionId) is { } s && _lifecycle.Send(s, "reauthorizationRequired");
 
+    /// <summary>
+    /// Graph drops the subscription without telling anyone: no lifecycle notification, no more deliveries, and
+    /// <c>GET /subscriptions/{id}</c> answers 404 (as users report of presence subscriptions that stopped firing).
+    /// False when it is already gone.
+    /// </summary>
+    public bool DeleteSubscriptionSilently(string subscriptionId) =>
+        _subscriptions.FindLive(subscriptionId) is not null && _subscriptions.Delete(subscriptionId);
+
+    /// <summary>
+    /// The subscription expires now, before the expiry it was given, without a lifecycle notification: deliveries stop
+    /// and Graph treats it as expired (gone). False when it is already gone.
+    /// </summary>
+    public bool ExpireSubscriptionEarly(string subscriptionId) => _subscriptions.ExpireNow(subscriptionId);
+
     /// <summary>Delivery and call counters since start.</summary>
     public DeliveryStatistics Statistics => _counters.Snapshot();
 

@@ -87,7 +87,15 @@ internal sealed class GraphOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Graph:UnpushedReconcileInterval must be between 5 seconds and 1 hour.")]
     public TimeSpan UnpushedReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Most subscription calls (create, renew, reauthorize, delete) per 20 seconds; Graph allows 1,000 per app and tenant.</summary>
+    /// <summary>
+    /// How often each subscription is checked at Graph between renewals (<c>GET /subscriptions/{id}</c>, each at its own
+    /// point in the interval), so one Graph lost without a lifecycle notification is recreated within this plus one
+    /// <see cref="KeeperInterval"/> instead of at its next renewal. Default 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "00:30:00", ErrorMessage = "Graph:SubscriptionCheckInterval must be between 30 seconds and 30 minutes.")]
+    public TimeSpan SubscriptionCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most subscription calls (create, renew, check, reauthorize, delete) per 20 seconds; Graph allows 1,000 writes per app and tenant.</summary>
     [Range(1, 1000, ErrorMessage = "Graph:SubscriptionCallsPer20Seconds must be between 1 and 1,000.")]
     public int SubscriptionCallsPer20Seconds { get; set; } = 300;
 
@@ -119,6 +127,13 @@ internal sealed class GraphOptions : IValidatableObject
             yield return new ValidationResult(
                 "Set exactly one of Graph:ClientSecret and Graph:ClientCertificatePath.",
                 [nameof(ClientSecret), nameof(ClientCertificatePath)]);
+        }
+
+        if (SubscriptionCheckInterval < KeeperInterval)
+        {
+            yield return new ValidationResult(
+                "Graph:SubscriptionCheckInterval must not be shorter than Graph:KeeperInterval, which is how often subscriptions can be checked.",
+                [nameof(SubscriptionCheckInterval), nameof(KeeperInterval)]);
         }
 
         if (AuthorityHost is { Scheme: not "https" })

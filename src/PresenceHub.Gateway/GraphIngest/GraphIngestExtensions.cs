@@ -53,6 +53,7 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<ProfileRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ProfileRefresher>());
         services.TryAddSingleton<SubscriptionActivity>();
+        services.TryAddSingleton<SubscriptionVerifier>();
         services.TryAddSingleton<SubscriptionKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionKeeper>());
         return builder;

@@ -7,6 +7,7 @@ using PresenceHub.Gateway.WriteBack;
 using PresenceHub.Presence;
 using PresenceHub.Gateway.GraphApi;
 using PresenceHub.Gateway.Privacy;
+using PresenceHub.Gateway.GraphIngest.Subscriptions;
 
 namespace PresenceHub.Gateway.GraphIngest;
 
@@ -32,12 +33,14 @@ internal sealed class PresenceReconciler : IDisposable
     private readonly SlidingWindowRateLimiter _reads;
     private readonly WriteBackEchoTagger? _echoes;
     private readonly IMetadataLog _metadataLog;
+    private readonly SubscriptionVerifier? _verifier;
 
     public PresenceReconciler(
         GraphAppClients clients, ShareOutPolicy shareOut, IPresenceRelay relay, PresenceVersionSource versions, GraphIngestMetrics metrics,
         IOptions<GraphOptions> options, TimeProvider time, ILogger<PresenceReconciler> logger, IMetadataLog metadataLog,
-        WriteBackEchoTagger? echoes = null)
+        WriteBackEchoTagger? echoes = null, SubscriptionVerifier? verifier = null)
     {
+        _verifier = verifier;
         _metadataLog = metadataLog;
         _echoes = echoes;
         _clients = clients;
@@ -109,6 +112,8 @@ internal sealed class PresenceReconciler : IDisposable
                 var shared = await _shareOut.DecideAsync(changed, cancellationToken).ConfigureAwait(false);
                 var outcomes = shared.Outcomes(shared.Shared.Count > 0 ? await _relay.PublishAsync(shared.Shared, cancellationToken).ConfigureAwait(false) : []);
                 corrections += outcomes.Count(o => o == PublishOutcome.Accepted);
+                // A change only polling found, for users a live subscription covers: Graph may have stopped delivering.
+                _verifier?.RequestCheck(organization, changed.Where((_, i) => outcomes[i] == PublishOutcome.Accepted).Select(u => u.UserId));
                 await _metadataLog.AppendAsync(organization, [.. changed.Where((_, i) => outcomes[i] == PublishOutcome.Accepted).Select(u =>
                     new MetadataLogEntry(observedAt, MetadataLogEntry.UserAddress(Platform.Teams.Id, u.UserId), MetadataLogEntry.Gateway,
                         MessageType.Presence, MetadataLogEntry.PresencePollSession))], cancellationToken).ConfigureAwait(false);

@@ -86,6 +86,10 @@ internal static class ControlEndpoints
         group.MapGet("/subscriptions", (SimulatorControl control) => Results.Ok(control.GetSubscriptions()));
         group.MapPost("/subscriptions/{id}/reauthorizationRequired", (string id, SimulatorControl control) =>
             control.SendReauthorizationRequired(id) ? Results.Accepted() : Results.NotFound());
+        group.MapDelete("/subscriptions/{id}", (string id, SimulatorControl control) =>
+            control.DeleteSubscriptionSilently(id) ? Results.NoContent() : Results.NotFound());
+        group.MapPost("/subscriptions/{id}/expire", (string id, SimulatorControl control) =>
+            control.ExpireSubscriptionEarly(id) ? Results.NoContent() : Results.NotFound());
         group.MapGet("/statistics", (SimulatorControl control) => Results.Ok(control.Statistics));
 
         group.MapPost("/generator/start", (PresenceGeneratorSettings settings, SimulatorControl control) =>

@@ -21,6 +21,7 @@ internal sealed class SimulatorCounters
     private long _subscriptionWrites;
     private long _subscriptionWritesThrottled;
     private long _peakSubscriptionWrites;
+    private long _subscriptionReads;
 
     public void PostSucceeded(int items, int lifecycleItems)
     {
@@ -79,6 +80,8 @@ internal sealed class SimulatorCounters
         }
     }
 
+    public void SubscriptionRead() => Interlocked.Increment(ref _subscriptionReads);
+
     public DeliveryStatistics Snapshot() => new()
     {
         SuccessfulPosts = Interlocked.Read(ref _successfulPosts),
@@ -99,5 +102,6 @@ internal sealed class SimulatorCounters
         SubscriptionWrites = Interlocked.Read(ref _subscriptionWrites),
         SubscriptionWritesThrottled = Interlocked.Read(ref _subscriptionWritesThrottled),
         PeakSubscriptionWritesPer20Seconds = Interlocked.Read(ref _peakSubscriptionWrites),
+        SubscriptionReads = Interlocked.Read(ref _subscriptionReads),
     };
 }

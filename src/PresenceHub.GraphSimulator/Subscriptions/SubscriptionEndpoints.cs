@@ -158,6 +158,7 @@ internal sealed class SubscriptionEndpoints(
     public IResult Get(HttpContext context, string id)
     {
         var caller = GraphRequestGuard.Caller(context);
+        counters.SubscriptionRead();
         return Owned(caller, id) is { } s ? Respond(context, s, 200) : NotFound(context, id);
     }
 

@@ -27,6 +27,18 @@ internal sealed class SubscriptionStore(SimulatorClock clock)
         return _subscriptions.Values.Where(s => s.IsLive(now)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Sets a live subscription's expiry to the present moment, so it is expired from now on.</summary>
+    public bool ExpireNow(string id)
+    {
+        if (FindLive(id) is not { } s)
+        {
+            return false;
+        }
+
+        s.Expiration = clock.GetUtcNow();
+        return true;
+    }
+
     public bool Delete(string id)
     {
         if (_subscriptions.TryRemove(id, out var s))

@@ -51,6 +51,24 @@ public sealed class GraphOptionsTests
         Assert.Equal(valid, !messages.Any(m => m.Contains("Graph:ProfileSubscriptionLifetime", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("00:00:29", "00:00:10", false)]
+    [InlineData("00:00:30", "00:00:30", true)]
+    [InlineData("00:05:00", "00:00:30", true)]
+    [InlineData("00:30:00", "00:10:00", true)]
+    [InlineData("00:30:01", "00:00:30", false)]
+    [InlineData("00:01:00", "00:02:00", false)]
+    public void Validate_SubscriptionCheckInterval_IsBoundedAndNotUnderTheKeeperInterval(string check, string keeper, bool valid)
+    {
+        var options = Valid();
+        options.SubscriptionCheckInterval = TimeSpan.Parse(check, System.Globalization.CultureInfo.InvariantCulture);
+        options.KeeperInterval = TimeSpan.Parse(keeper, System.Globalization.CultureInfo.InvariantCulture);
+
+        var messages = Validate(options);
+
+        Assert.Equal(valid, !messages.Any(m => m.Contains("Graph:SubscriptionCheckInterval", StringComparison.Ordinal)));
+    }
+
     private static GraphOptions Valid() => new()
     {
         ClientId = Guid.NewGuid(),

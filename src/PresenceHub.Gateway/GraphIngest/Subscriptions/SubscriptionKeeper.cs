@@ -43,6 +43,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly ILogger<SubscriptionKeeper> _logger;
     private readonly SubscriptionActivity _activity;
     private readonly ReconcileRequests _reconcileRequests;
+    private readonly SubscriptionVerifier _verifier;
     private readonly SlidingWindowRateLimiter _calls;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly System.Threading.Channels.Channel<bool> _requests =
@@ -61,8 +62,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
         PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
         EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
         ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, IUserRemoval purge,
-        SubscriptionActivity activity, ReconcileRequests reconcileRequests)
+        SubscriptionActivity activity, ReconcileRequests reconcileRequests, SubscriptionVerifier verifier)
     {
+        _verifier = verifier;
         (_installationChanges, _installations, _purge, _activity, _reconcileRequests) = (installationChanges, installations, purge, activity, reconcileRequests);
         (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
             (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
@@ -124,6 +126,7 @@ internal sealed class SubscriptionKeeper : BackgroundService
             {
                 try
                 {
+                    await VerifyAsync(organization, cancellationToken).ConfigureAwait(false);
                     await KeepAsync(organization, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -258,6 +261,27 @@ internal sealed class SubscriptionKeeper : BackgroundService
         else
         {
             _nextUnpushedReconcile.Remove(organization);
+        }
+    }
+
+    /// <summary>
+    /// Checks the organization's subscriptions at Graph between renewals (<see cref="SubscriptionVerifier"/>), through
+    /// the cap on subscription calls. Those Graph lost silently lose their records, as a renewal's 404 drops them, so
+    /// <see cref="KeepAsync"/> plans again right after and reconciles the gap.
+    /// </summary>
+    private async Task VerifyAsync(OrganizationId organization, CancellationToken cancellationToken)
+    {
+        var existing = await _store.ListAsync(organization, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, string>? sessions = null;
+        var lost = await _verifier.VerifyAsync(organization, existing, async (subscription, token) =>
+        {
+            sessions ??= await SessionsAsync(organization, token).ConfigureAwait(false);
+            var client = ClientFor(subscription, sessions);
+            return await CallAsync("check", () => client.Subscriptions[subscription.Id].GetAsync(cancellationToken: token)).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (lost > 0)
+        {
+            _nextReconcile.Remove(organization);
         }
     }
 
