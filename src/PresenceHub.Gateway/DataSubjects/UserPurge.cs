@@ -34,7 +34,7 @@ internal sealed class UserPurge(
     IRetentionHoldStore holds,
     ILogger<UserPurge> logger,
     IIdentityLinkStore? links = null,
-    IWriteBackStore? writeBack = null,
+    IPresenceWriteBack? writeBack = null,
     IMetadataLog? metadataLog = null,
     IPrivacySettingsStore? privacySettings = null) : IUserRemoval
 {
@@ -205,31 +205,12 @@ internal sealed class UserPurge(
         return covering.Count;
     }
 
-    private async Task<int> DeleteWriteBackAsync(OrganizationId organization, string user, CancellationToken cancellationToken)
-    {
-        if (writeBack is null)
-        {
-            return 0;
-        }
-
-        var key = new WriteBackKey(organization, user);
-        // Compare-and-set against a worker that may be writing the entry at the same moment.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var entry = (await writeBack.GetAsync([key], cancellationToken).ConfigureAwait(false))[0];
-            if (entry is null)
-            {
-                return 0;
-            }
-
-            if (await writeBack.TryReplaceAsync(key, entry.Revision, null, null, cancellationToken).ConfigureAwait(false))
-            {
-                return 1;
-            }
-        }
-
-        return 0;
-    }
+    /// <summary>
+    /// Ends the user's write-back session: the clear in Teams is recorded in the write-back store and made by its worker,
+    /// retried while Graph is down, so the purge does not wait for Graph. Returns how many entries the user had.
+    /// </summary>
+    private async Task<int> DeleteWriteBackAsync(OrganizationId organization, string user, CancellationToken cancellationToken) =>
+        writeBack is not null && await writeBack.EndSessionAsync(organization, user, cancellationToken).ConfigureAwait(false) ? 1 : 0;
 
     private static string Normalize(string userId) =>
         Guid.TryParse(userId, out var id) ? id.ToString("D") : userId.ToLowerInvariant();

@@ -6,6 +6,7 @@ using PresenceHub.Gateway.Relay;
 using PresenceHub.Presence;
 using PresenceHub.Gateway.GraphApi;
 using PresenceHub.Gateway.State;
+using PresenceHub.Gateway.WriteBack;
 
 namespace PresenceHub.Gateway.GraphIngest;
 
@@ -13,8 +14,8 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// Keeps the user directory current for consenting users: takes users from the <see cref="ProfileRefreshQueue"/>
 /// (filled by profile notifications, new consents and the reconciliation schedule), fetches their profiles
 /// app-only, and publishes a profile event only when something changed. A user Graph deleted (a <c>deleted</c>
-/// notification, or 404) is removed from the directory and withdrawn; a user who stopped consenting is removed
-/// from the directory. Events are published before the directory is written, so a failure in between repeats an
+/// notification, or 404) is removed from the directory and withdrawn, and their write-back session ends; a user who
+/// stopped consenting is removed from the directory. Events are published before the directory is written, so a failure in between repeats an
 /// event rather than losing one.
 /// </summary>
 internal sealed class ProfileRefresher(
@@ -25,7 +26,8 @@ internal sealed class ProfileRefresher(
     IPresenceRelay relay,
     GraphAppClients clients,
     GraphIngestMetrics metrics,
-    ILogger<ProfileRefresher> logger) : BackgroundService
+    ILogger<ProfileRefresher> logger,
+    IPresenceWriteBack? writeBack = null) : BackgroundService
 {
     /// <summary>Users taken from the queue at once.</summary>
     private const int BatchSize = 256;
@@ -133,6 +135,12 @@ internal sealed class ProfileRefresher(
         {
             await relay.WithdrawAsync(organization, removed.Select(u => new UserWithdrawal(u, WithdrawalReason.UserRemoved)).ToList(), cancellationToken)
                 .ConfigureAwait(false);
+            // Our setPresence session would outlive the user for up to its lifetime. Ended before the profile goes, so
+            // a failure here is tried again by the next refresh.
+            foreach (var userId in writeBack is null ? [] : removed)
+            {
+                await writeBack!.EndSessionAsync(organization, userId, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         foreach (var userId in removed.Concat(forgotten))

@@ -8,7 +8,8 @@ using PresenceHub.Gateway.State;
 namespace PresenceHub.Gateway.WriteBack;
 
 /// <summary>
-/// Writes what the store says is due: pending sets and clears, refreshes before expiry, and retries of failed writes.
+/// Writes what the store says is due: pending sets and clears, refreshes before expiry, retries of failed writes, and
+/// the last clear of users who left federation (whose entries it then deletes).
 /// Every replica runs one; a replica first claims an entry (compare-and-set of a random claim token and a claim expiry,
 /// which also moves the entry's due time to that expiry), so only one replica writes a session at a time without a
 /// lease. A claim whose replica died expires after <see cref="WriteBackOptions.ClaimTimeout"/> and the entry is due
@@ -98,6 +99,17 @@ internal sealed class PresenceWriteBackWorker(
             return;
         }
 
+        if (entry.HasLapsed(now))
+        {
+            // The user left and any session of ours has expired in Teams by now: nothing is left to clear.
+            if (await store.TryReplaceAsync(key, entry.Revision, null, null, cancellationToken).ConfigureAwait(false))
+            {
+                WriteBackLog.Ended(logger, key.UserId, key.Organization.ToString(), "lapsed");
+            }
+
+            return;
+        }
+
         if (entry.WorkAt(now, _options) is not { } work)
         {
             // Due early or not at all (for instance a claim that expired after its write was recorded elsewhere): refile it.
@@ -116,11 +128,12 @@ internal sealed class PresenceWriteBackWorker(
         var outcome = work.Pair is { } pair
             ? await writer.SetAsync(key.Organization, key.UserId, WriteBackPairs.Parse(pair), cancellationToken).ConfigureAwait(false)
             : await writer.ClearAsync(key.Organization, key.UserId, cancellationToken).ConfigureAwait(false);
-        await RecordAsync(key, claim, work, outcome, cancellationToken).ConfigureAwait(false);
-        if (outcome.Kind == WriteOutcomeKind.Success && !work.IsRefresh)
+        var federated = await RecordAsync(key, claim, work, outcome, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind == WriteOutcomeKind.Success && !work.IsRefresh && federated)
         {
             // One entry per change written into Teams: the user's presence on the platform it came from, to their
-            // Teams presence, in our write-back session. Refreshes of the same state are not new messages.
+            // Teams presence, in our write-back session. Refreshes of the same state are not new messages, and a
+            // user who left gets no new entries (an erasure may just have deleted theirs).
             var sender = MetadataLogEntry.UserAddress(work.Platform ?? entry.AppliedPlatform ?? Platform.Teams.Id, key.UserId);
             await metadataLog.AppendAsync(key.Organization,
                 [new MetadataLogEntry(time.GetUtcNow(), sender, MetadataLogEntry.UserAddress(Platform.Teams.Id, key.UserId), MessageType.Presence, writer.SessionId)],
@@ -128,24 +141,35 @@ internal sealed class PresenceWriteBackWorker(
         }
     }
 
-    private async Task RecordAsync(WriteBackKey key, string claim, WriteBackWork work, WriteOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Records the result of a write; returns whether the user still takes part in federation as far as the entry says.</summary>
+    private async Task<bool> RecordAsync(WriteBackKey key, string claim, WriteBackWork work, WriteOutcome outcome, CancellationToken cancellationToken)
     {
+        var federated = true;
         var operation = work.Pair is null ? "clear" : "set";
         var organization = key.Organization.ToString();
         for (var attempt = 0; attempt < MaxRecordAttempts; attempt++)
         {
             var entry = (await store.GetAsync([key], cancellationToken).ConfigureAwait(false))[0];
+            federated = entry is { IsLeaving: false };
             if (entry is null || !string.Equals(entry.Claim, claim, StringComparison.Ordinal))
             {
                 // The claim expired and another write took over; its result is the one to keep.
                 WriteBackLog.ClaimLost(logger, key.UserId, organization);
-                return;
+                return federated;
             }
 
             var now = time.GetUtcNow();
             WriteBackEntry? next;
             switch (outcome.Kind)
             {
+                case WriteOutcomeKind.Success when entry.IsLeaving && work.Pair is null:
+                    next = null;
+                    WriteBackLog.Ended(logger, key.UserId, organization, "cleared");
+                    break;
+                case WriteOutcomeKind.NotFound when entry.IsLeaving:
+                    next = null;
+                    WriteBackLog.Ended(logger, key.UserId, organization, "not-found");
+                    break;
                 case WriteOutcomeKind.Success:
                     next = entry.Written(work, now, _options);
                     WriteBackLog.Written(logger, operation, key.UserId, organization, work.IsRefresh);
@@ -162,11 +186,12 @@ internal sealed class PresenceWriteBackWorker(
 
             if (await store.TryReplaceAsync(key, entry.Revision, next, next?.DueAt(now, _options), cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return federated;
             }
         }
 
         // Submissions kept winning the race; the claim expires and the entry is written again.
         WriteBackLog.ResultNotRecorded(logger, operation, key.UserId, organization, new InvalidOperationException("Too many concurrent changes."));
+        return federated;
     }
 }

@@ -12,7 +12,9 @@ namespace PresenceHub.Gateway.WriteBack;
 /// <remarks>
 /// Which platform wins when a user is linked from several: the one whose update was accepted most recently, among
 /// the platforms whose presence maps to a session; a platform going offline hands the session back to the next
-/// most recent one still online, and the session is cleared only when none is.
+/// most recent one still online, and the session is cleared only when none is. When the user leaves federation the
+/// entry becomes <see cref="IsLeaving"/>: its session is cleared like any other write (retried with backoff, durable in
+/// the store), and then the entry is deleted.
 /// </remarks>
 internal sealed record WriteBackEntry
 {
@@ -49,6 +51,17 @@ internal sealed record WriteBackEntry
     /// <summary>Not before this is a failed write tried again.</summary>
     public DateTimeOffset? RetryAt { get; init; }
 
+    /// <summary>
+    /// Set when the user left federation (<see cref="Leaving"/>): the entry then only clears our session, takes no
+    /// more updates, and is deleted once Teams confirmed the clear or has no such user. No session of ours outlives
+    /// this time, so once it passed the entry is deleted without a call.
+    /// </summary>
+    public DateTimeOffset? EndsBy { get; init; }
+
+    /// <summary>Whether the user left federation and the entry waits only for our session to be cleared.</summary>
+    [JsonIgnore]
+    public bool IsLeaving => EndsBy is not null;
+
     /// <summary>The platform whose presence the session should show; null when it should be cleared.</summary>
     [JsonIgnore]
     public WriteBackSource? Desired => Sources.Where(s => s.Pair is not null).MaxBy(s => s.Order);
@@ -58,7 +71,7 @@ internal sealed record WriteBackEntry
     public bool IsClaimed(DateTimeOffset now) => Claim is not null && ClaimedUntil > now;
 
     /// <summary>Whether Teams must be told something new (set a different pair, or clear).</summary>
-    public bool IsPending(DateTimeOffset now) =>
+    public bool IsPending(DateTimeOffset now) => IsLeaving ||
         !string.Equals(Desired?.Pair, IsActive(now) ? AppliedPair : null, StringComparison.Ordinal);
 
     /// <summary>
@@ -67,6 +80,12 @@ internal sealed record WriteBackEntry
     /// </summary>
     public WriteBackEntry? Accept(PresenceUpdate update, DateTimeOffset now)
     {
+        if (IsLeaving)
+        {
+            // The user left: what was on its way when they did must not set a session again.
+            return null;
+        }
+
         var platform = update.Source.Id;
         var previous = Sources.FirstOrDefault(s => string.Equals(s.Platform, platform, StringComparison.Ordinal));
         if (previous is not null && PresenceVersion.Parse(previous.Version) >= update.Version)
@@ -96,6 +115,11 @@ internal sealed record WriteBackEntry
             return null;
         }
 
+        if (IsLeaving)
+        {
+            return HasLapsed(now) ? null : new WriteBackWork(null, null, IsRefresh: false);
+        }
+
         if (IsPending(now))
         {
             var desired = Desired;
@@ -111,6 +135,14 @@ internal sealed record WriteBackEntry
         if (IsClaimed(now))
         {
             return ClaimedUntil;
+        }
+
+        if (IsLeaving)
+        {
+            // The clear now or at its retry, but never later than the session would have lapsed by itself.
+            var lapse = ExpiresAt is { } expires && expires > EndsBy!.Value ? expires : EndsBy!.Value;
+            var retry = RetryAt is { } retryAt && retryAt > now ? retryAt : now;
+            return retry < lapse ? retry : lapse;
         }
 
         var due = IsPending(now) ? now : IsActive(now) ? RefreshAt(options) : (DateTimeOffset?)null;
@@ -155,6 +187,27 @@ internal sealed record WriteBackEntry
             RetryAt = now + (delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay),
         };
     }
+
+    /// <summary>
+    /// Whether a session of ours may be in Teams: one was set and has not expired, a write is in progress or its
+    /// claim lapsed unrecorded, or a failed write may have reached Graph before it failed.
+    /// </summary>
+    public bool MayHoldSession(DateTimeOffset now) => IsActive(now) || Claim is not null || Failures > 0;
+
+    /// <summary>
+    /// The entry of a user who left federation: no platform stands behind it any more, and our session is cleared at
+    /// once (a write in progress keeps its claim and is cleared after it). Any session of ours, including one a write
+    /// in progress sets, has lapsed by <see cref="EndsBy"/>.
+    /// </summary>
+    public WriteBackEntry Leaving(DateTimeOffset now, WriteBackOptions options) => this with
+    {
+        Sources = [],
+        EndsBy = EndsBy ?? now + options.ClaimTimeout + options.SessionLifetime,
+        RetryAt = null,
+    };
+
+    /// <summary>Whether a leaving entry has nothing left to clear: any session of ours has expired in Teams by itself.</summary>
+    public bool HasLapsed(DateTimeOffset now) => EndsBy <= now && !IsClaimed(now) && !(ExpiresAt > now);
 
     public WriteBackEntry Unclaimed() => this with { Claim = null, ClaimedUntil = null, WritingPair = null, WritingPlatform = null };
 

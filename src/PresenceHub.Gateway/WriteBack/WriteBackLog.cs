@@ -23,4 +23,10 @@ internal static partial class WriteBackLog
 
     [LoggerMessage(4106, LogLevel.Debug, "Write-back session of user {UserId} of organization {Organization} changed while being written; result left to the newer write")]
     public static partial void ClaimLost(ILogger logger, string userId, string organization);
+
+    [LoggerMessage(4107, LogLevel.Information, "Write-back session of user {UserId} of organization {Organization} ended after the user left federation ({Outcome})")]
+    public static partial void Ended(ILogger logger, string userId, string organization, string outcome);
+
+    [LoggerMessage(4108, LogLevel.Debug, "User {UserId} of organization {Organization} left federation; their write-back session is cleared in Teams next")]
+    public static partial void Leaving(ILogger logger, string userId, string organization);
 }

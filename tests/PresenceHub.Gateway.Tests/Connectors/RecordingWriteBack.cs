@@ -18,4 +18,12 @@ internal sealed class RecordingWriteBack : IPresenceWriteBack
 
         return Task.CompletedTask;
     }
+
+    public ConcurrentQueue<(OrganizationId Organization, string UserId)> Ended { get; } = new();
+
+    public Task<bool> EndSessionAsync(OrganizationId organization, string userId, CancellationToken cancellationToken)
+    {
+        Ended.Enqueue((organization, userId));
+        return Task.FromResult(false);
+    }
 }

@@ -29,13 +29,20 @@ public sealed class UserPurgeTests : IDisposable
     public UserPurgeTests()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Graph:ClientId"] = Guid.NewGuid().ToString() });
+        // Write-back is composed as in the gateway, so Graph's options must be valid; nothing here calls Graph.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Graph:ClientId"] = Guid.NewGuid().ToString(),
+            ["Graph:ClientSecret"] = "not-used",
+            ["Graph:EncryptionCertificates:0:Id"] = "not-used",
+            ["Graph:EncryptionCertificates:0:Path"] = "not-used.pem",
+        });
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         builder.Services.AddSingleton<IIdentityLinkStore, InMemoryIdentityLinkStore>();
-        builder.Services.AddSingleton<IWriteBackStore, InMemoryWriteBackStore>();
         builder.Services.AddSingleton<IMetadataLog>(sp => new InMemoryMetadataLog(Options.Create(new MetadataLogOptions()), sp.GetRequiredService<TimeProvider>()));
         builder.AddPresenceRelay();
         builder.AddGraphIngest();
+        builder.AddPresenceWriteBack();
         builder.AddDataSubjectRights();
         _host = builder.Build();
     }
@@ -83,6 +90,32 @@ public sealed class UserPurgeTests : IDisposable
         await Purge.CompletePendingAsync(CancellationToken.None);
         Assert.Equal(0, Purge.PendingCount);
         Assert.Equal((0, 0), Counts(await relay.ForgetAsync(_organization, _leaver, through: null, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Purge_OfAUserWithASessionInTeams_LeavesItsClearPendingForTheWorker_AndTakesNoMorePresence()
+    {
+        var store = Get<IWriteBackStore>();
+        var key = new WriteBackKey(_organization, _leaver);
+        var options = new WriteBackOptions();
+        var accepted = new WriteBackEntry().Accept(Update(_organization, _leaver, 3, Platform.Xmpp), Now)!;
+        var written = accepted.Written(accepted.WorkAt(Now, options)!, Now, options);
+        Assert.True(await store.TryReplaceAsync(key, 0, written, written.DueAt(Now, options), CancellationToken.None));
+
+        var summary = await Purge.PurgeAsync(_organization, _leaver, WithdrawalReason.OptedOut, CancellationToken.None);
+
+        // Nothing called Graph yet (the worker is not running here): the clear waits in the store, due now.
+        Assert.Equal(1, summary.WriteBackSessions);
+        var leaving = (await store.GetAsync([key], CancellationToken.None))[0]!;
+        Assert.True(leaving.IsLeaving);
+        Assert.Empty(leaving.Sources);
+        Assert.Equal(new WriteBackWork(null, null, IsRefresh: false), leaving.WorkAt(Now, options));
+        Assert.Contains(key, await store.DueAsync(Now, 100, CancellationToken.None));
+        await Get<IPresenceWriteBack>().SubmitAsync([Update(_organization, _leaver, 4, Platform.Xmpp)], CancellationToken.None);
+        Assert.Equal(leaving, (await store.GetAsync([key], CancellationToken.None))[0]);
+        // Purging again (a removal run twice) keeps the one pending clear.
+        Assert.Equal(1, (await Purge.PurgeAsync(_organization, _leaver, WithdrawalReason.OptedOut, CancellationToken.None)).WriteBackSessions);
+        Assert.Equal(leaving, (await store.GetAsync([key], CancellationToken.None))[0]);
     }
 
     [Fact]

@@ -102,6 +102,60 @@ public sealed class WriteBackEntryTests
         Assert.Equal("slack", entry.AppliedPlatform);
     }
 
+    [Fact]
+    public void Leaving_ClearsAtOnce_TakesNoUpdates_AndLapsesWhenNoSessionOfOursCanRemain()
+    {
+        var busy = Written(PresenceCategory.InACall).Failed(Now, Options);
+        Assert.True(busy.MayHoldSession(Now));
+        var leaving = busy.Leaving(Now, Options);
+
+        Assert.True(leaving.IsLeaving);
+        Assert.Empty(leaving.Sources);
+        Assert.Equal(Now + Options.ClaimTimeout + Options.SessionLifetime, leaving.EndsBy);
+        // The retry of the failed write is not waited for: the clear is due now.
+        Assert.True(leaving.IsPending(Now));
+        Assert.Equal(Now, leaving.DueAt(Now, Options));
+        Assert.Equal(new WriteBackWork(null, null, IsRefresh: false), leaving.WorkAt(Now, Options));
+        Assert.Null(leaving.Accept(Update(Platform.Slack, PresenceCategory.DoNotDisturb, 9), Now));
+        Assert.Equal(leaving.EndsBy, leaving.Leaving(Now.AddMinutes(1), Options).EndsBy);
+
+        // A failing clear retries with backoff, but not past the lapse, after which nothing is left to clear.
+        var failing = leaving;
+        for (var i = 0; i < 20; i++)
+        {
+            failing = failing.Failed(Now, Options);
+        }
+
+        Assert.Equal(Now + Options.MaxRetryDelay, failing.DueAt(Now, Options));
+        var late = leaving.EndsBy!.Value - TimeSpan.FromSeconds(1);
+        Assert.Equal(leaving.EndsBy, failing.Failed(late, Options).DueAt(late, Options));
+        Assert.False(leaving.HasLapsed(late));
+        Assert.True(leaving.HasLapsed(leaving.EndsBy!.Value));
+        Assert.Null(leaving.WorkAt(leaving.EndsBy!.Value, Options));
+    }
+
+    [Fact]
+    public void Leaving_WhileASetIsInProgress_ClearsAfterItAndLapsesOnlyAfterWhatItSet()
+    {
+        var entry = new WriteBackEntry().Accept(Update(Platform.Xmpp, PresenceCategory.DoNotDisturb, 1), Now)!;
+        Assert.False(entry.MayHoldSession(Now));
+        var work = entry.WorkAt(Now, Options)!;
+        var claimed = entry.Claimed("c", work, Now, Options);
+        Assert.True(claimed.MayHoldSession(Now));
+
+        var leaving = claimed.Leaving(Now, Options);
+        Assert.Null(leaving.WorkAt(Now, Options));
+        Assert.Equal(claimed.ClaimedUntil, leaving.DueAt(Now, Options));
+
+        // The set lands late; the session it made lasts past the bound taken when the user left, and is cleared.
+        var landed = leaving.EndsBy!.Value - TimeSpan.FromSeconds(1);
+        var written = leaving.Written(work, landed, Options);
+        Assert.True(written.IsLeaving);
+        Assert.Equal(new WriteBackWork(null, null, IsRefresh: false), written.WorkAt(landed, Options));
+        Assert.False(written.HasLapsed(leaving.EndsBy!.Value));
+        Assert.True(written.HasLapsed(landed + Options.SessionLifetime));
+    }
+
     private static WriteBackEntry Written(PresenceCategory category)
     {
         var entry = new WriteBackEntry().Accept(Update(Platform.Xmpp, category, 1), Now)!;

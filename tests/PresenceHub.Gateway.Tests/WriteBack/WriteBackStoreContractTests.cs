@@ -74,6 +74,30 @@ public abstract class WriteBackStoreContractTests
         Assert.Null((await store.GetAsync([new WriteBackKey(_other, a.UserId)], CancellationToken.None))[0]);
     }
 
+    [Fact]
+    public async Task LeavingEntry_KeepsItsPendingClear_UntilDeleted()
+    {
+        var store = CreateStore();
+        var key = Key(_org);
+        var options = new WriteBackOptions();
+        Assert.True(await store.TryReplaceAsync(key, 0, Entry("Away/Away"), null, CancellationToken.None));
+        var leaving = Entry("Away/Away").Leaving(Now, options).Failed(Now, options);
+        Assert.True(await store.TryReplaceAsync(key, 1, leaving, leaving.DueAt(Now, options), CancellationToken.None));
+
+        // Another replica reads the same pending clear and finds it due at its retry.
+        var read = (await CreateStore().GetAsync([key], CancellationToken.None))[0]!;
+        Assert.Empty(read.Sources);
+        Assert.Equal(leaving with { Revision = 2 }, read with { Sources = leaving.Sources });
+        Assert.True(read.IsLeaving);
+        Assert.Equal(Now + options.ClaimTimeout + options.SessionLifetime, read.EndsBy);
+        Assert.DoesNotContain(key, await store.DueAsync(Now, 100, CancellationToken.None));
+        Assert.Contains(key, await CreateStore().DueAsync(read.RetryAt!.Value, 100, CancellationToken.None));
+
+        Assert.True(await store.TryReplaceAsync(key, 2, null, null, CancellationToken.None));
+        Assert.Null((await store.GetAsync([key], CancellationToken.None))[0]);
+        Assert.DoesNotContain(key, await store.DueAsync(read.RetryAt!.Value, 100, CancellationToken.None));
+    }
+
     private static WriteBackKey Key(OrganizationId organization) => new(organization, Guid.NewGuid().ToString("D"));
 
     private static WriteBackEntry Entry(string pair) => new()
