@@ -39,6 +39,19 @@ public sealed record FaultSettings
     /// </summary>
     public bool SlowEndpointThrottling { get; init; }
 
+    /// <summary>
+    /// The Content-Type of notification POSTs (change and lifecycle notifications), such as <c>text/plain</c>, for
+    /// testing how an endpoint answers a body Graph would never send; null sends Graph's <c>application/json</c>.
+    /// Default null.
+    /// </summary>
+    public string? DeliveryContentType { get; init; }
+
+    /// <summary>
+    /// The Entra ID token endpoint (<c>/{tenant}/oauth2/v2.0/token</c>) stops answering: every request to it gets 503,
+    /// as during an outage, so tokens already issued and cached are all a client has. Default false.
+    /// </summary>
+    public bool TokenEndpointUnavailable { get; init; }
+
     /// <summary>Rich presence notifications carry statusMessage, outOfOfficeSettings and sequenceNumber. Default true.</summary>
     public bool IncludePresenceExtras { get; init; } = true;
 }

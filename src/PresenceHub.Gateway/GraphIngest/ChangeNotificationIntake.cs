@@ -13,7 +13,8 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// Takes in one change-notification POST from Graph: reads and checks the batch, publishes its presence to the
 /// relay, queues profile and installation changes for work off the request path, and writes the metadata log. The
 /// answer is 202 only once the events are durable in the relay, 503 when they are not (Graph then retries for up to
-/// four hours), 400 for a body that is not a notification collection, and 202 for anything forged.
+/// four hours), 415 for a body that is not JSON, 400 for one that is not a notification collection, and 202 for
+/// anything forged.
 /// </summary>
 internal sealed class ChangeNotificationIntake(
     ChangeNotificationProcessor processor,

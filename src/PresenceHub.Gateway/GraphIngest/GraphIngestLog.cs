@@ -3,6 +3,9 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// <summary>Graph ingest's log messages (event ids 2000-2099, and 8300 for abandoned POSTs). They carry counts and opaque ids only.</summary>
 internal static partial class GraphIngestLog
 {
+    [LoggerMessage(2080, LogLevel.Warning, "Refused a notification validation token ({Reason}); {Suppressed} more refusals for this reason since the last line, which presencehub.webhook.validation_tokens.refused counts")]
+    public static partial void ValidationTokenRefused(ILogger logger, string reason, int suppressed);
+
     [LoggerMessage(2000, LogLevel.Warning, "The relay is unavailable; answered 503 so Graph retries {Count} presence events")]
     public static partial void RelayUnavailable(ILogger logger, int count, Exception exception);
 

@@ -11,12 +11,14 @@ internal sealed class GraphIngestMetrics
     private readonly Counter<long> _corrections;
     private readonly Counter<long> _subscriptionCalls;
     private readonly Counter<long> _profiles;
+    private readonly Counter<long> _validationTokensRefused;
 
     public GraphIngestMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(GatewayMeter.Name);
         _accepted = meter.CreateCounter<long>("presencehub.webhook.events", "{event}", "Presence events admitted from Graph notifications.");
         _rejected = meter.CreateCounter<long>("presencehub.webhook.rejected", "{notification}", "Notifications dropped, by reason (forged, unknown or malformed).");
+        _validationTokensRefused = meter.CreateCounter<long>("presencehub.webhook.validation_tokens.refused", "{token}", "Validation tokens of rich notifications refused, by reason (audience, issuer, lifetime, signature, appid...).");
         _duration = meter.CreateHistogram<double>("presencehub.webhook.duration", "ms", "Time to check, decrypt and persist one notification POST.");
         _corrections = meter.CreateCounter<long>("presencehub.reconciliation.corrections", "{event}", "Presence differences found by reconciliation and published.");
         _profiles = meter.CreateCounter<long>("presencehub.profiles.refreshed", "{profile}", "Profiles of consenting users fetched from Graph, by outcome (changed, unchanged, removed, forgotten, failed).");
@@ -30,6 +32,8 @@ internal sealed class GraphIngestMetrics
     }
 
     public void Rejected(string reason, int count) => _rejected.Add(count, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ValidationTokenRefused(string reason) => _validationTokensRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Corrected(int count) => _corrections.Add(count);
 

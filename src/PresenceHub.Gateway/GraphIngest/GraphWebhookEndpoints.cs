@@ -7,7 +7,8 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// <summary>
 /// The endpoints Graph posts to. Change notifications are answered 202 only once their events are durable in the
 /// relay, 503 when they are not (Graph then retries for up to four hours), and 202 for anything forged, so a probe
-/// learns nothing. The validation handshake echoes the token as text/plain. No Graph call happens on this path.
+/// learns nothing. Notification bodies are <c>application/json</c> as Graph sends them, anything else is answered 415.
+/// The validation handshake (a query parameter and no body) echoes the token as text/plain. No Graph call happens on this path.
 /// </summary>
 internal static class GraphWebhookEndpoints
 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Graph.Models;
 using Microsoft.Kiota.Serialization.Json;
+using Microsoft.Net.Http.Headers;
 
 namespace PresenceHub.Gateway.GraphIngest;
 
@@ -19,12 +20,20 @@ internal static class NotificationPostReader
         || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
 
     /// <summary>
-    /// Reads the POSTed collection; or, when there is none to act on, the answer: nothing for a POST Graph abandoned,
-    /// and 400 (counted as malformed) for a body that is not a notification collection.
+    /// Reads the POSTed collection; or, when there is none to act on, the answer: 415 (counted as
+    /// <c>unsupported-media-type</c>) for a body that is not <c>application/json</c>, as Graph always sends, nothing for
+    /// a POST Graph abandoned, and 400 (counted as malformed) for a body that is not a notification collection.
     /// </summary>
     public static async Task<(ChangeNotificationCollection? Collection, IResult? Refused)> ReadOrRefuseAsync(
         HttpContext context, int maxBytes, GraphIngestMetrics metrics, ILogger logger, string kind)
     {
+        if (!IsJson(context.Request.ContentType))
+        {
+            metrics.Rejected("unsupported-media-type", 1);
+            return (null, Results.Problem($"A Graph {kind} notification collection is sent as application/json.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
+
         try
         {
             if (await ReadAsync(context, maxBytes).ConfigureAwait(false) is { } collection)
@@ -41,6 +50,11 @@ internal static class NotificationPostReader
         metrics.Rejected("malformed", 1);
         return (null, Results.Problem($"The body is not a Graph {kind} notification collection.", statusCode: StatusCodes.Status400BadRequest));
     }
+
+    /// <summary><c>application/json</c>, with or without parameters such as <c>charset</c>; anything else, or nothing, is not.</summary>
+    internal static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Reads the body into a pooled buffer (a batch is tens of KiB: a growing MemoryStream would put one large-object

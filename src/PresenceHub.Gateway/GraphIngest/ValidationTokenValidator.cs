@@ -14,12 +14,16 @@ namespace PresenceHub.Gateway.GraphIngest;
 /// <c>appid</c> = Graph change tracking, which the SDK's <c>AreTokensValidAsync</c> does not check. The SDK helper
 /// also downloads the OpenID configuration on every call; here one configuration manager caches the keys (and
 /// refreshes them at most every five minutes when an unknown key appears), and a token already validated is
-/// remembered until it expires, so the webhook makes no network call on its path.
+/// remembered until it expires, so the webhook makes no network call on its path. Anyone can post a forged token, so
+/// refusals are counted by reason and logged at most once per <see cref="RefusalLogInterval"/> and reason, at Warning.
 /// </summary>
 internal sealed class ValidationTokenValidator
 {
     /// <summary>The application id Graph's change tracking signs validation tokens as.</summary>
     public const string GraphChangeTrackingAppId = "0bf30f3b-4a52-48df-9a82-234910c4a086";
+
+    /// <summary>How often at most a refusal is logged per reason; the metric counts every one.</summary>
+    public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
 
     private const int MaxRemembered = 10_000;
     private static readonly string[] IssuerFormats = ["https://sts.windows.net/{0}/", "https://login.microsoftonline.com/{0}/v2.0"];
@@ -27,18 +31,71 @@ internal sealed class ValidationTokenValidator
     private readonly IConfigurationManager<OpenIdConnectConfiguration> _configuration;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<string, (Guid TenantId, DateTimeOffset Expires)> _remembered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RefusalWindow> _refusals = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly GraphIngestMetrics _metrics;
+    private readonly ILogger<ValidationTokenValidator> _logger;
     private readonly string _audience;
 
-    public ValidationTokenValidator(IOptions<GraphOptions> options, IConfigurationManager<OpenIdConnectConfiguration> configuration, TimeProvider time)
+    public ValidationTokenValidator(
+        IOptions<GraphOptions> options,
+        IConfigurationManager<OpenIdConnectConfiguration> configuration,
+        TimeProvider time,
+        GraphIngestMetrics metrics,
+        ILogger<ValidationTokenValidator> logger)
     {
         _configuration = configuration;
         _time = time;
+        _metrics = metrics;
+        _logger = logger;
         _audience = options.Value.ClientId.ToString("D");
     }
 
-    /// <summary>The tenant a valid token speaks for, or null with the reason it is not valid.</summary>
+    /// <summary>The tenant a valid token speaks for, or null with the reason it is not valid (counted and logged here).</summary>
     public async ValueTask<(Guid? TenantId, string? Failure)> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        var (tenantId, failure) = await CheckAsync(token, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            Refused(failure);
+        }
+
+        return (tenantId, failure);
+    }
+
+    /// <summary>The reason a token was refused, from the exception IdentityModel reports: a short fixed set, fit for a metric tag.</summary>
+    internal static string ReasonFor(Exception? exception) => exception switch
+    {
+        SecurityTokenInvalidAudienceException => "audience",
+        SecurityTokenInvalidIssuerException => "issuer",
+        SecurityTokenExpiredException or SecurityTokenNotYetValidException or SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException => "lifetime",
+        SecurityTokenSignatureKeyNotFoundException => "unknown-signing-key",
+        SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException => "signature",
+        SecurityTokenMalformedException or ArgumentException => "malformed",
+        _ => "invalid",
+    };
+
+    private void Refused(string reason)
+    {
+        _metrics.ValidationTokenRefused(reason);
+        var now = _time.GetUtcNow();
+        var window = _refusals.GetOrAdd(reason, _ => new RefusalWindow());
+        int suppressed;
+        lock (window)
+        {
+            if (window.LoggedAt is { } last && now - last < RefusalLogInterval)
+            {
+                window.Suppressed++;
+                return;
+            }
+
+            (suppressed, window.LoggedAt, window.Suppressed) = (window.Suppressed, now, 0);
+        }
+
+        GraphIngestLog.ValidationTokenRefused(_logger, reason, suppressed);
+    }
+
+    private async ValueTask<(Guid? TenantId, string? Failure)> CheckAsync(string token, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (_remembered.TryGetValue(token, out var known))
@@ -74,7 +131,7 @@ internal sealed class ValidationTokenValidator
 
         if (!result.IsValid)
         {
-            return (null, result.Exception?.GetType().Name ?? "invalid");
+            return (null, ReasonFor(result.Exception));
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
@@ -96,6 +153,8 @@ internal sealed class ValidationTokenValidator
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration) => new()
     {
+        // Refusals are counted and logged here, at most once a minute per reason; IdentityModel would log each at Error.
+        LogValidationExceptions = false,
         ValidAudience = _audience,
         ValidateAudience = true,
         IssuerSigningKeys = configuration.SigningKeys,
@@ -123,4 +182,12 @@ internal sealed class ValidationTokenValidator
             throw new SecurityTokenInvalidIssuerException("The issuer is not the token's own tenant.");
         },
     };
+
+    /// <summary>When a reason was last logged, and how many refusals for it went unlogged since.</summary>
+    private sealed class RefusalWindow
+    {
+        public DateTimeOffset? LoggedAt { get; set; }
+
+        public int Suppressed { get; set; }
+    }
 }

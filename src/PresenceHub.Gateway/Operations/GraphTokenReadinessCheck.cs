@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.Privacy;
 using PresenceHub.Presence;
 using PresenceHub.Gateway.GraphApi;
@@ -10,14 +11,22 @@ namespace PresenceHub.Gateway.Operations;
 
 /// <summary>
 /// Ready when the app can get a Graph app-only token for the organizations that use it (those with a consent, at
-/// most <see cref="MaxOrganizations"/>). Each organization's outcome is kept for <see cref="ResultLifetime"/> and
-/// one acquisition runs at a time per organization, so probes do not hammer Entra ID; a credential per organization
-/// is reused, so its own token cache answers most probes anyway. Degraded (still ready) when only some
-/// organizations fail, as one tenant withdrawing consent must not take the gateway out of service for the others;
-/// not ready when all fail, which means the app's credential itself is wrong or Entra ID is unreachable.
+/// most <see cref="MaxOrganizations"/>) and Entra ID and Graph answer. Each organization's outcome is kept for
+/// <see cref="ResultLifetime"/> and one attempt runs at a time per organization, so probes do not hammer Entra ID; a
+/// credential per organization is reused, so its own token cache answers most probes anyway. Because that cache also
+/// hides an Entra ID outage, each attempt also asks <see cref="GraphReachability"/> whether the token endpoint and
+/// Graph answer; an organization that has not reached them for <see cref="OperationsOptions.GraphUnreachableAfter"/>
+/// fails even with a cached token. Degraded (still ready) when only some organizations fail, as one tenant
+/// withdrawing consent must not take the gateway out of service for the others; not ready when all fail, which
+/// means the app's credential itself is wrong or Entra ID or Graph is unreachable.
 /// </summary>
 internal sealed partial class GraphTokenReadinessCheck(
-    GraphAppClients clients, IConsentStore consents, TimeProvider time, ILogger<GraphTokenReadinessCheck> logger) : IHealthCheck
+    GraphAppClients clients,
+    GraphReachability reachability,
+    IConsentStore consents,
+    IOptions<OperationsOptions> options,
+    TimeProvider time,
+    ILogger<GraphTokenReadinessCheck> logger) : IHealthCheck
 {
     public const string Name = "graph-token";
 
@@ -31,6 +40,7 @@ internal sealed partial class GraphTokenReadinessCheck(
 
     private readonly Dictionary<OrganizationId, Attempt> _attempts = [];
     private readonly Dictionary<OrganizationId, TokenCredential> _credentials = [];
+    private readonly Dictionary<OrganizationId, DateTimeOffset> _lastReached = [];
     private readonly Lock _gate = new();
     private readonly ReadinessTransitions _transitions = new(Name, logger);
 
@@ -54,24 +64,34 @@ internal sealed partial class GraphTokenReadinessCheck(
 
         var checkedOrganizations = organizations.Take(MaxOrganizations).ToList();
         var outcomes = await Task.WhenAll(checkedOrganizations.Select(AttemptFor)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var failed = outcomes.Count(ok => !ok);
+        var failed = outcomes.Count(outcome => outcome != AttemptOutcome.Ready);
         if (failed == 0)
         {
             _transitions.Ready();
             return HealthCheckResult.Healthy(Describe($"App tokens acquired for {outcomes.Length} organizations."));
         }
 
+        var unreachable = outcomes.Count(outcome => outcome == AttemptOutcome.Unreachable);
         if (failed < outcomes.Length)
         {
             _transitions.Ready();
-            return HealthCheckResult.Degraded(Describe($"No app token for {failed} of {outcomes.Length} organizations."));
+            return HealthCheckResult.Degraded(unreachable == failed
+                ? Describe($"Entra ID or Graph unreachable for {failed} of {outcomes.Length} organizations.")
+                : Describe($"No app token for {failed} of {outcomes.Length} organizations."));
+        }
+
+        if (unreachable == failed)
+        {
+            _transitions.NotReady("Entra ID or Graph unreachable");
+            return HealthCheckResult.Unhealthy(Describe(
+                $"Entra ID or Graph has not answered for {options.Value.GraphUnreachableAfter} for any of {outcomes.Length} organizations."));
         }
 
         _transitions.NotReady("no organization issued an app token");
         return HealthCheckResult.Unhealthy(Describe($"No app token for any of {outcomes.Length} organizations."));
     }
 
-    private Task<bool> AttemptFor(OrganizationId organization)
+    private Task<AttemptOutcome> AttemptFor(OrganizationId organization)
     {
         lock (_gate)
         {
@@ -88,19 +108,52 @@ internal sealed partial class GraphTokenReadinessCheck(
                 _credentials[organization] = credential;
             }
 
-            attempt = new Attempt(AcquireAsync(organization, credential), now);
+            // An organization first seen now has its bound counted from now.
+            _lastReached.TryAdd(organization, now);
+            attempt = new Attempt(AcquireAsync(organization, credential, now), now);
             _attempts[organization] = attempt;
             return attempt.Outcome;
         }
     }
 
     /// <summary>Not tied to one probe's cancellation: concurrent probes (HTTP and gRPC) share the attempt.</summary>
-    private async Task<bool> AcquireAsync(OrganizationId organization, TokenCredential credential)
+    private async Task<AttemptOutcome> AcquireAsync(OrganizationId organization, TokenCredential credential, DateTimeOffset now)
     {
         using var timeout = new CancellationTokenSource(AcquisitionTimeout, time);
+        var acquired = AcquireTokenAsync(organization, credential, timeout.Token);
+        var unreachable = await reachability.UnreachableAsync(organization, timeout.Token).ConfigureAwait(false);
+        if (!await acquired.ConfigureAwait(false))
+        {
+            return AttemptOutcome.NoToken;
+        }
+
+        DateTimeOffset lastReached;
+        lock (_gate)
+        {
+            if (unreachable is null)
+            {
+                _lastReached[organization] = now;
+            }
+
+            lastReached = _lastReached[organization];
+        }
+
+        if (unreachable is null)
+        {
+            return AttemptOutcome.Ready;
+        }
+
+        // A blip shorter than the bound leaves the gateway ready on its cached token.
+        var unreachableFor = now - lastReached;
+        OperationsLog.Unreachable(logger, organization.ToString(), unreachable, unreachableFor);
+        return unreachableFor >= options.Value.GraphUnreachableAfter ? AttemptOutcome.Unreachable : AttemptOutcome.Ready;
+    }
+
+    private async Task<bool> AcquireTokenAsync(OrganizationId organization, TokenCredential credential, CancellationToken cancellationToken)
+    {
         try
         {
-            await credential.GetTokenAsync(new TokenRequestContext(GraphAppClients.AppScopes), timeout.Token).ConfigureAwait(false);
+            await credential.GetTokenAsync(new TokenRequestContext(GraphAppClients.AppScopes), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)
@@ -117,5 +170,12 @@ internal sealed partial class GraphTokenReadinessCheck(
     [GeneratedRegex(@"AADSTS\d+", RegexOptions.CultureInvariant)]
     private static partial Regex EntraErrorCode();
 
-    private sealed record Attempt(Task<bool> Outcome, DateTimeOffset Started);
+    private enum AttemptOutcome
+    {
+        Ready,
+        NoToken,
+        Unreachable,
+    }
+
+    private sealed record Attempt(Task<AttemptOutcome> Outcome, DateTimeOffset Started);
 }

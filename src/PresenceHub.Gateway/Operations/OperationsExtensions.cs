@@ -53,6 +53,7 @@ internal static class OperationsExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StateReadinessCheck>();
+        services.TryAddSingleton<GraphReachability>();
         services.TryAddSingleton<GraphTokenReadinessCheck>();
         // The gRPC health service (mapped with the connector API) reports every registered check, so it agrees with /healthz/ready.
         services.AddHealthChecks()

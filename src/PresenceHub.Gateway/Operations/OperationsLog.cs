@@ -11,4 +11,7 @@ internal static partial class OperationsLog
 
     [LoggerMessage(7002, LogLevel.Warning, "No Graph app token for organization {OrganizationId} ({Reason})")]
     public static partial void TokenFailed(ILogger logger, string organizationId, string reason);
+
+    [LoggerMessage(7003, LogLevel.Warning, "For organization {OrganizationId}, {Unreachable} did not answer; last reached {UnreachableFor} ago")]
+    public static partial void Unreachable(ILogger logger, string organizationId, string unreachable, TimeSpan unreachableFor);
 }

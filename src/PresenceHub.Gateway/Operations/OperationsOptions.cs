@@ -15,4 +15,13 @@ internal sealed class OperationsOptions
     /// </summary>
     [Range(1, 65535, ErrorMessage = "Operations:PrometheusPort must be a port number between 1 and 65535.")]
     public int? PrometheusPort { get; set; }
+
+    /// <summary>
+    /// How long Entra ID's token endpoint or Graph may stay unreachable before <c>/healthz/ready</c> reports not ready,
+    /// even while cached app tokens still work. The readiness probe checks both with one cheap request each (no token
+    /// is issued), at most every 30 seconds per organization, so a blip shorter than this keeps the gateway ready.
+    /// Between 1 second and 1 day. Default 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Operations:GraphUnreachableAfter must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan GraphUnreachableAfter { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -17,7 +17,7 @@ internal static class IdentityExtensions
 
     public static IEndpointRouteBuilder MapSimulatorIdentity(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext context, string tenant, TokenEndpoint token) => token.HandleAsync(context, tenant));
+        endpoints.MapMethods("/{tenant}/oauth2/v2.0/token", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, string tenant, TokenEndpoint token) => token.HandleAsync(context, tenant));
         endpoints.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (string tenant, OpenIdMetadata metadata) => metadata.Configuration(tenant, v2: true));
         endpoints.MapGet("/{tenant}/.well-known/openid-configuration", (string tenant, OpenIdMetadata metadata) => metadata.Configuration(tenant, v2: false));
         endpoints.MapGet("/{tenant}/discovery/v2.0/keys", (SigningKey key) => Results.Json(key.ToJwks()));

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using PresenceHub.GraphSimulator.Control;
 using PresenceHub.GraphSimulator.Directory;
 using PresenceHub.GraphSimulator.Timing;
 
@@ -11,13 +12,15 @@ namespace PresenceHub.GraphSimulator.Identity;
 
 /// <summary>
 /// <c>POST /{tenant}/oauth2/v2.0/token</c>: client credentials (secret or certificate assertion), on-behalf-of and
-/// refresh-token grants, answering in Entra ID's JSON (and its error JSON with AADSTS codes).
+/// refresh-token grants, answering in Entra ID's JSON (and its error JSON with AADSTS codes). A GET is answered 400
+/// with AADSTS900561, as Entra ID does; with <see cref="FaultSettings.TokenEndpointUnavailable"/> every request is 503.
 /// </summary>
 internal sealed partial class TokenEndpoint(
     SimulatorDirectory directory,
     TokenIssuer issuer,
     TokenValidator validator,
     RefreshTokenStore refreshTokens,
+    SimulatorFaults faults,
     SimulatorClock clock,
     TimeProvider realTime,
     ILogger<TokenEndpoint> logger)
@@ -28,6 +31,16 @@ internal sealed partial class TokenEndpoint(
 
     public async Task<IResult> HandleAsync(HttpContext context, string tenant)
     {
+        if (faults.Current.TokenEndpointUnavailable)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return Error(400, "invalid_request", 900561, $"The endpoint only accepts POST, OPTIONS requests. Received a {context.Request.Method} request.");
+        }
+
         if (!context.Request.HasFormContentType)
         {
             return Error(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");

@@ -247,7 +247,7 @@ internal sealed partial class NotificationDispatcher(
         var ok = false;
         try
         {
-            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, faults.Current.DeliveryContentType ?? "application/json");
             using var response = await httpClients.CreateClient(ValidationHandshake.HttpClientName).PostAsync(new Uri(url), content, timeout.Token).ConfigureAwait(false);
             ok = response.IsSuccessStatusCode;
             if (!ok)

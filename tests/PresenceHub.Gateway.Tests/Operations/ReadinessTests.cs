@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using PresenceHub.Gateway.Operations;
 using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Gateway.Tests.Infrastructure;
 
@@ -68,6 +69,37 @@ public sealed class ReadinessTests
         Assert.Equal("Unhealthy", token.GetProperty("status").GetString());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
             (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
+    }
+
+    [Fact]
+    public async Task Ready_WhenEntraTokenEndpointStopsAnswering_TurnsUnreadyAfterTheBoundDespiteTheCachedToken_AndReadyWhenItReturns()
+    {
+        var bound = TimeSpan.FromMinutes(2);
+        await using var world = await GraphIngestWorld.StartAsync(users: 1, gatewaySettings: new Dictionary<string, string?>
+        {
+            ["Operations:GraphUnreachableAfter"] = "00:02:00",
+        });
+        await world.AssignAsync(world.UserIds[0]);
+        var pastOneResult = GraphTokenReadinessCheck.ResultLifetime + TimeSpan.FromSeconds(1);
+        Assert.Equal(HttpStatusCode.OK, await ReadyStatusAsync(world));
+
+        world.Control.ConfigureFaults(f => f with { TokenEndpointUnavailable = true });
+        // A blip shorter than the bound: the cached token still works and the gateway stays ready.
+        world.Control.AdvanceClock(pastOneResult);
+        Assert.Equal(HttpStatusCode.OK, await ReadyStatusAsync(world));
+
+        world.Control.AdvanceClock(bound);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadyStatusAsync(world));
+        var token = (await ReportAsync(world)).GetProperty("checks").GetProperty("graph-token");
+        Assert.Equal("Unhealthy", token.GetProperty("status").GetString());
+        Assert.StartsWith("Entra ID or Graph has not answered", token.GetProperty("description").GetString(), StringComparison.Ordinal);
+        using var channel = GrpcChannel.ForAddress(world.ConnectorAddress);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
+            (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
+
+        world.Control.ConfigureFaults(f => f with { TokenEndpointUnavailable = false });
+        world.Control.AdvanceClock(pastOneResult);
+        Assert.Equal(HttpStatusCode.OK, await ReadyStatusAsync(world));
     }
 
     private static async Task<HttpStatusCode> ReadyStatusAsync(GraphIngestWorld world)

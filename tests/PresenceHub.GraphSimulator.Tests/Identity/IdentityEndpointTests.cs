@@ -165,6 +165,41 @@ public sealed class IdentityEndpointTests : IAsyncLifetime
         await Subscriptions.SubscriptionRulesTests.AssertGraphError(response, HttpStatusCode.BadRequest, "BadRequest", "nonsense");
     }
 
+    [Fact]
+    public async Task TokenEndpoint_AnswersGetWithEntrasError_AndWithTheUnavailableKnob503UntilItIsCleared()
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = _world.ClientId,
+            ["client_secret"] = TestWorld.Secret,
+            ["scope"] = "https://graph.microsoft.com/.default",
+        };
+        var path = new Uri($"{_world.TenantId}/oauth2/v2.0/token", UriKind.Relative);
+        using (var get = await _world.Http.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
+            Assert.StartsWith("AADSTS900561", (string?)(await TestWorld.JsonAsync(get))["error_description"], StringComparison.Ordinal);
+        }
+
+        _world.Control.ConfigureFaults(f => f with { TokenEndpointUnavailable = true });
+        using (var content = new FormUrlEncodedContent(form))
+        using (var post = await _world.Http.PostAsync(path, content))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        }
+
+        using (var get = await _world.Http.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, get.StatusCode);
+        }
+
+        _world.Control.ConfigureFaults(f => f with { TokenEndpointUnavailable = false });
+        var (status, json) = await Token(form);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull((string?)json["access_token"]);
+    }
+
     private async Task<JsonObject> GetJson(string path)
     {
         using var response = await _world.Http.GetAsync(new Uri(path, UriKind.Relative));

@@ -68,6 +68,21 @@ public sealed class FaultKnobTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(null, "application/json; charset=utf-8")]
+    [InlineData("text/plain", "text/plain; charset=utf-8")]
+    public async Task DeliveryContentType_SetsTheContentTypeOfNotificationPosts(string? knob, string expected)
+    {
+        await _world.SubscribePresenceAsync([_world.UserIds[0]]);
+        Control.ConfigureFaults(f => f with { DeliveryContentType = knob });
+        Control.SetUserPresence(_world.UserIds[0], "Busy", "InACall");
+
+        await Eventually.UntilAsync(() => _world.Receiver.Items().Count >= 1, "the change arrived");
+        var post = Assert.Single(_world.Receiver.Posts);
+        Assert.Equal(expected, post.ContentType);
+        Assert.Equal($"communications/presences('{_world.UserIds[0]}')", (string?)post.Items.Single()["resource"]);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Reorder_ReversesItemsOfABatch(bool reorder)

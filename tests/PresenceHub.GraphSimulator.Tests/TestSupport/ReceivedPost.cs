@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PresenceHub.GraphSimulator.Tests.TestSupport;
 
-internal sealed record ReceivedPost(string Path, string Body)
+internal sealed record ReceivedPost(string Path, string Body, string? ContentType = null)
 {
     public JsonObject Json => (JsonObject)JsonNode.Parse(Body)!;
 

@@ -61,7 +61,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
 
             using var reader = new StreamReader(context.Request.Body);
-            var post = new ReceivedPost(path, await reader.ReadToEndAsync());
+            var post = new ReceivedPost(path, await reader.ReadToEndAsync(), context.Request.ContentType);
             var status = receiver.Respond(post);
             receiver._posts.Enqueue(post);
             return Results.StatusCode(status);
