@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using PresenceHub.Gateway.Cli;
 using PresenceHub.Gateway.Tests.Graph;
+using PresenceHub.Gateway.Tests.Infrastructure;
 
 namespace PresenceHub.Gateway.Tests.Cli;
 
@@ -92,6 +93,26 @@ public sealed class GatewayCliTests
         var unconfigured = new StringWriter();
         Assert.Equal(1, await DoctorCommand.RunAsync(["--Graph:ClientId=not-a-guid"], unconfigured));
         Assert.Contains("FAIL  configuration", unconfigured.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_CountsTheUsersWithoutPush_AndSaysWhy()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var state = new Dictionary<string, string?> { ["State:Mode"] = "Redis", ["State:Redis"] = redis.Configuration, ["State:KeyPrefix"] = "doctor" };
+        await using var world = await GraphIngestWorld.StartAsync(users: 2, gatewaySettings: state);
+        await world.AssignAsync(world.UserIds[1]);
+        await world.Keeper.RunPassAsync(CancellationToken.None);
+        var settings = new Dictionary<string, string?>(world.Settings);
+        foreach (var (key, value) in state)
+        {
+            settings[key] = value;
+        }
+
+        var output = new StringWriter();
+        await DoctorCommand.RunAsync(Arguments(world, settings), output);
+
+        Assert.Contains("ok    push         1 of 1 consenting users have no push (no signed-in owner", output.ToString(), StringComparison.Ordinal);
     }
 
     private static string[] Arguments(GraphIngestWorld world, IReadOnlyDictionary<string, string?> settings) =>
