@@ -46,10 +46,10 @@ internal static class BenchGraph
     /// <summary>
     /// The gateway's configuration against <paramref name="simulator"/>: writes the simulator's CA and the encryption
     /// certificate (with its key) as PEM files into <paramref name="directory"/>, and points Graph's notifications at
-    /// <paramref name="webhook"/>.
+    /// <paramref name="webhook"/>, and admits <paramref name="tenant"/>, the organization it serves.
     /// </summary>
     public static async Task<Dictionary<string, string?>> GatewaySettingsAsync(
-        GraphSimulator.GraphSimulator simulator, string clientId, X509Certificate2 certificate, string certificateId, string directory, Uri webhook)
+        GraphSimulator.GraphSimulator simulator, string clientId, X509Certificate2 certificate, string certificateId, string directory, Uri webhook, string tenant)
     {
         var caPath = Path.Combine(directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, simulator.CertificateAuthorityPem);
@@ -58,6 +58,7 @@ internal static class BenchGraph
         return new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = clientId,
+            ["Organizations:Allowed:0"] = tenant,
             ["Graph:ClientSecret"] = ClientSecret,
             ["Graph:AuthorityHost"] = simulator.AuthorityHost.ToString(),
             ["Graph:BaseUrl"] = simulator.GraphBaseUrl,

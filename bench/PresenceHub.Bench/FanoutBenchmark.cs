@@ -402,6 +402,7 @@ internal static class FanoutBenchmark
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Graph:ClientId"] = clientId,
+                ["Organizations:Allowed:0"] = tenant,
                 ["Graph:ClientSecret"] = "bench",
                 ["Graph:AuthorityHost"] = simulator.AuthorityHost.ToString(),
                 ["Graph:BaseUrl"] = simulator.GraphBaseUrl,

@@ -22,6 +22,7 @@ using PresenceHub.Bench.E2e;
 using PresenceHub.GraphSimulator.Notifications;
 using PresenceHub.Presence;
 using PresenceHub.Gateway.DataSubjects;
+using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Bench;
 
@@ -61,7 +62,7 @@ internal static class IngestBenchmark
         {
             // Each plain item gets a fresh sequence number each time the pool comes round, as a live tenant would send.
             var mode = new DecryptionSwitch { FreshSequences = true };
-            await using var gateway = await StartGatewayAsync(simulator, clientId, certificate, directory, mode);
+            await using var gateway = await StartGatewayAsync(simulator, tenant, clientId, certificate, directory, mode);
             using var rejections = new RejectionCounter(gateway.Services.GetRequiredService<IMeterFactory>());
             var organization = OrganizationId.Parse(tenant);
             var subscriptions = await SubscribeAsync(gateway, organization, userIds);
@@ -129,7 +130,7 @@ internal static class IngestBenchmark
     }
 
     private static async Task<WebApplication> StartGatewayAsync(
-        GraphSimulator.GraphSimulator simulator, string clientId, X509Certificate2 certificate, string directory, DecryptionSwitch mode)
+        GraphSimulator.GraphSimulator simulator, string tenant, string clientId, X509Certificate2 certificate, string directory, DecryptionSwitch mode)
     {
         var caPath = Path.Combine(directory, "simulator-ca.pem");
         await File.WriteAllTextAsync(caPath, simulator.CertificateAuthorityPem);
@@ -144,6 +145,7 @@ internal static class IngestBenchmark
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = clientId,
+            ["Organizations:Allowed:0"] = tenant,
             ["Graph:ClientSecret"] = "bench",
             ["Graph:AuthorityHost"] = simulator.AuthorityHost.ToString(),
             ["Graph:BaseUrl"] = simulator.GraphBaseUrl,
@@ -160,8 +162,9 @@ internal static class IngestBenchmark
         builder.Services.AddSingleton(sp => new ChangeNotificationProcessor(
             sp.GetRequiredService<IGraphSubscriptionStore>(), sp.GetRequiredService<ValidationTokenValidator>(),
             sp.GetRequiredService<EncryptionCertificateStore>(), sp.GetRequiredService<PresenceVersionSource>(),
-            sp.GetRequiredService<TimeProvider>(), content => mode.DecryptAsync(content, sp.GetRequiredService<EncryptionCertificateStore>())));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOrganizationAdmission>(), content => mode.DecryptAsync(content, sp.GetRequiredService<EncryptionCertificateStore>())));
         builder.AddPresenceRelay();
+        builder.AddAccess();
         builder.AddGraphIngest();
         builder.AddDataSubjectRights();
         var app = builder.Build();

@@ -484,7 +484,7 @@ internal static partial class ScaleBenchmark
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
             // The gateway reads the simulator's clock, so advancing it brings renewals due.
             builder.Services.AddSingleton(_simulator.Clock);
-            var settings = await BenchGraph.GatewaySettingsAsync(_simulator, _clientId, _certificate, "current", _directory, address);
+            var settings = await BenchGraph.GatewaySettingsAsync(_simulator, _clientId, _certificate, "current", _directory, address, _organization.ToString());
             // The scheduled poll of everyone (every 5 min by default) would repeat a dozen times while the clock is
             // advanced through the renewal window; polls are not subscription calls, and the poll after each gap stays.
             settings["Graph:ReconcileInterval"] = "01:00:00";

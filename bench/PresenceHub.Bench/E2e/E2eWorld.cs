@@ -90,7 +90,7 @@ internal sealed class E2eWorld : IAsyncDisposable
         var (webhookPort, connectorPort) = (BenchGraph.FreePort(), BenchGraph.FreePort());
         WebhookAddress = new Uri($"http://127.0.0.1:{webhookPort}/");
         ConnectorAddress = new Uri($"http://127.0.0.1:{connectorPort}/");
-        var settings = await BenchGraph.GatewaySettingsAsync(Simulator, clientId, Certificate, CertificateId, _directory, WebhookAddress);
+        var settings = await BenchGraph.GatewaySettingsAsync(Simulator, clientId, Certificate, CertificateId, _directory, WebhookAddress, tenant);
         settings["Graph:KeeperInterval"] = "00:00:01";
         // The benchmark's driver is the only source of change; a poll mid-run would only add reads.
         settings["Graph:ReconcileInterval"] = "01:00:00";
@@ -117,7 +117,7 @@ internal sealed class E2eWorld : IAsyncDisposable
         builder.Services.AddSingleton(sp => new ChangeNotificationProcessor(
             sp.GetRequiredService<IGraphSubscriptionStore>(), sp.GetRequiredService<ValidationTokenValidator>(),
             sp.GetRequiredService<EncryptionCertificateStore>(), sp.GetRequiredService<PresenceVersionSource>(),
-            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOrganizationAdmission>(),
             content => Decryption.DecryptAsync(content, sp.GetRequiredService<EncryptionCertificateStore>()),
             sp.GetService<WriteBackEchoTagger>()));
         builder.AddPresenceHub();

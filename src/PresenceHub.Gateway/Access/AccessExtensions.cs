@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.State;
 
 namespace PresenceHub.Gateway.Access;
@@ -6,7 +8,8 @@ namespace PresenceHub.Gateway.Access;
 /// <summary>
 /// Registers every way a caller proves who they are: the operator's admin key, administrators' Entra tokens and the
 /// console's local sign-in, Teams SSO, and connectors' keys and Entra app tokens. Which organization a caller acts
-/// for is decided in one place, <see cref="CallerOrganization"/>.
+/// for, and whether the gateway serves it (<see cref="AdmittedOrganizations"/>), is decided in one place,
+/// <see cref="CallerOrganization"/>.
 /// </summary>
 internal static class AccessExtensions
 {
@@ -26,6 +29,13 @@ internal static class AccessExtensions
             .BindConfiguration(AdminConsoleOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<OrganizationsOptions>()
+            .BindConfiguration(OrganizationsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<AdmittedOrganizations>();
+        services.TryAddSingleton<IOrganizationAdmission>(sp => sp.GetRequiredService<AdmittedOrganizations>());
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, OrganizationRefusalResultHandler>();
         services.AddStore<IConnectorKeyStore, InMemoryConnectorKeyStore, RedisConnectorKeyStore>();
         services.TryAddSingleton<ConnectorCredentials>();
         builder.AddAdminAuthentication();

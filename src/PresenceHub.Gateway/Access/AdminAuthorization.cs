@@ -7,9 +7,10 @@ namespace PresenceHub.Gateway.Access;
 
 /// <summary>
 /// The one check in front of every admin endpoint. The operator's key (header <c>X-Admin-Key</c>) and the demo's
-/// local sign-in administer every organization; an Entra access token for our API carrying the app role
+/// local sign-in administer every organization the gateway serves (<see cref="AdmittedOrganizations"/>; a route naming
+/// another answers 404); an Entra access token for our API carrying the app role
 /// <see cref="AdminRole"/> administers only the organization of its <c>tid</c> claim, and is refused (403) on any
-/// other. A cookie-authenticated write must carry the header <see cref="ConsoleHeader"/>, which a cross-site form
+/// other and when that organization is not served. A cookie-authenticated write must carry the header <see cref="ConsoleHeader"/>, which a cross-site form
 /// cannot send.
 /// </summary>
 internal static class AdminAuthorization
@@ -40,7 +41,14 @@ internal static class AdminAuthorization
             }
 
             var organization = http.Request.RouteValues[OrganizationRouteValue]?.ToString();
-            if (!caller!.IsOperator && (!OrganizationId.TryParse(organization, out var org) || !caller.MayAdminister(org)))
+            if (caller!.IsOperator && OrganizationId.TryParse(organization, out var named)
+                && !http.RequestServices.GetRequiredService<AdmittedOrganizations>().Admits(named, "admin-key", out var refusal))
+            {
+                // The operator administers the organizations it serves, and no other.
+                return Results.Problem(refusal, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (!caller.IsOperator && (!OrganizationId.TryParse(organization, out var org) || !caller.MayAdminister(org)))
             {
                 AccessLog.OtherOrganizationRefused(Logger(http), caller.Organization.ToString()!, organization ?? "");
                 return Results.Problem("This administrator's token is for another organization.", statusCode: StatusCodes.Status403Forbidden);
@@ -71,9 +79,10 @@ internal static class AdminAuthorization
                 return (null, Results.Problem($"The token does not carry the app role {AdminRole}.", statusCode: StatusCodes.Status403Forbidden));
             }
 
-            return CallerOrganization.TryFrom(entra.Principal, out var organization)
+            var admitted = context.RequestServices.GetRequiredService<AdmittedOrganizations>();
+            return CallerOrganization.TryAdmitted(entra.Principal, admitted, "admin-token", out var organization, out var refusal)
                 ? (new AdminCaller("entra", organization), null)
-                : (null, Results.Problem("The token has no tenant.", statusCode: StatusCodes.Status403Forbidden));
+                : (null, Results.Problem(refusal, statusCode: StatusCodes.Status403Forbidden));
         }
 
         if (context.RequestServices.GetRequiredService<IOptions<AdminConsoleOptions>>().Value.LocalSignIn)

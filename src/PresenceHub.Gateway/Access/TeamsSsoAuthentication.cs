@@ -8,7 +8,8 @@ namespace PresenceHub.Gateway.Access;
 
 /// <summary>
 /// Validates the SSO tokens the Teams app sends (audience: our app) with Microsoft.Identity.Web, for any tenant,
-/// against Entra ID's signing keys — or the simulator's, trusted by configuration.
+/// against Entra ID's signing keys — or the simulator's, trusted by configuration; the policy then admits only
+/// users of the organizations served (<see cref="AdmittedOrganizationRequirement"/>).
 /// </summary>
 internal static class TeamsSsoAuthentication
 {
@@ -36,7 +37,8 @@ internal static class TeamsSsoAuthentication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
                 .RequireClaim(CallerOrganization.TenantClaim)
-                .RequireClaim(ObjectIdClaim));
+                .RequireClaim(ObjectIdClaim)
+                .AddRequirements(new AdmittedOrganizationRequirement()));
         return builder;
     }
 

@@ -35,7 +35,8 @@ internal static class AdminConsoleEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SessionAsync(HttpContext context, IConsentStore consents, IOptions<AdminConsoleOptions> console)
+    private static async Task<IResult> SessionAsync(
+        HttpContext context, IConsentStore consents, AdmittedOrganizations admitted, IOptions<AdminConsoleOptions> console)
     {
         var (caller, _) = await AdminAuthorization.AuthenticateAsync(context).ConfigureAwait(false);
         if (caller is null)
@@ -45,7 +46,7 @@ internal static class AdminConsoleEndpoints
 
         var organizations = caller.Organization is { } own
             ? [own]
-            : await consents.OrganizationsAsync(context.RequestAborted).ConfigureAwait(false);
+            : (await consents.OrganizationsAsync(context.RequestAborted).ConfigureAwait(false)).Where(admitted.IsAdmitted).ToList();
         return Results.Ok(new
         {
             signedIn = true,

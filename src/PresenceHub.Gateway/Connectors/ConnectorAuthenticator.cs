@@ -6,7 +6,8 @@ namespace PresenceHub.Gateway.Connectors;
 
 /// <summary>
 /// Authenticates every connector call from its bearer token, verified by <see cref="ConnectorCredentials"/>: a
-/// hub-issued connector key or an Entra app token of an allowed client app. Anything else is Unauthenticated.
+/// hub-issued connector key or an Entra app token of an allowed client app. Anything else is Unauthenticated; a
+/// valid credential of an organization the gateway does not serve is PermissionDenied.
 /// </summary>
 internal sealed class ConnectorAuthenticator(ConnectorCredentials credentials, IOptionsMonitor<ConnectorOptions> options, ConnectorMetrics metrics)
 {
@@ -19,7 +20,13 @@ internal sealed class ConnectorAuthenticator(ConnectorCredentials credentials, I
         }
 
         var token = header["Bearer ".Length..].Trim();
-        var caller = await credentials.VerifyAsync(token, context.GetHttpContext(), [.. options.CurrentValue.EntraClientIds]).ConfigureAwait(false);
+        var (caller, refusal) = await credentials.VerifyAsync(token, context.GetHttpContext(), [.. options.CurrentValue.EntraClientIds]).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            metrics.Rejected("organization-not-admitted");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, refusal));
+        }
+
         return caller ?? throw Rejected("The token is invalid, expired or revoked.");
     }
 

@@ -255,6 +255,8 @@ internal sealed class DemoWorld : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = clientId,
+            // The demo serves its own simulated tenant, as an operator lists the tenants it serves.
+            ["Organizations:Allowed:0"] = Organization.ToString(),
             ["Graph:ClientSecret"] = _clientSecret,
             ["Graph:AuthorityHost"] = Simulator.AuthorityHost.ToString(),
             ["Graph:BaseUrl"] = Simulator.GraphBaseUrl,

@@ -13,7 +13,8 @@ namespace PresenceHub.Gateway.GraphIngest;
 
 /// <summary>
 /// Turns one webhook POST into normalized events, admitting only what passes every check: a subscription
-/// PresenceHub holds, its clientState (compared in constant time), the subscription's own tenant, valid validation
+/// PresenceHub holds, its clientState (compared in constant time), the subscription's own tenant, an organization
+/// the gateway serves (<see cref="IOrganizationAdmission"/>), valid validation
 /// tokens for every tenant with rich content, a decryptable and untampered payload, and a user the subscription
 /// covers. Everything else is dropped and counted; the caller answers 202 either way so probes learn nothing.
 /// A <c>decrypt</c> function replaces the SDK's decryption; only the ingest benchmark passes one, to measure the
@@ -26,6 +27,7 @@ internal sealed class ChangeNotificationProcessor(
     EncryptionCertificateStore certificates,
     PresenceVersionSource versions,
     TimeProvider time,
+    IOrganizationAdmission admission,
     Func<ChangeNotificationEncryptedContent, Task<GraphPresence>>? decrypt = null,
     WriteBackEchoTagger? echoes = null)
 {
@@ -58,6 +60,11 @@ internal sealed class ChangeNotificationProcessor(
             else if (notification.TenantId is { } tenant && tenant != subscription.Organization.TenantId)
             {
                 batch.Reject("tenant");
+            }
+            else if (!admission.IsAdmitted(subscription.Organization))
+            {
+                // A subscription kept from before the operator stopped serving its organization.
+                batch.Reject("organization-not-admitted");
             }
             else
             {

@@ -27,6 +27,9 @@ internal static partial class GraphIngestLog
     [LoggerMessage(2005, LogLevel.Information, "Reconciled {UserCount} users of organization {Organization}: {Corrections} corrections")]
     public static partial void Reconciled(ILogger logger, int userCount, string organization, int corrections);
 
+    [LoggerMessage(2094, LogLevel.Warning, "Organization {Organization} has consents but is not admitted (Organizations:Allowed); the keeper leaves it alone")]
+    public static partial void OrganizationNotAdmitted(ILogger logger, string organization);
+
     [LoggerMessage(2006, LogLevel.Warning, "Subscription work for organization {Organization} failed; retrying on the next pass")]
     public static partial void SubscriptionPassFailed(ILogger logger, string organization, Exception exception);
 

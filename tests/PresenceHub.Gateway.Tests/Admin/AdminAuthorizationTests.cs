@@ -57,6 +57,26 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
             $"{method} {route} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
+    [Theory]
+    [MemberData(nameof(AdminEndpoints))]
+    public async Task AdminTokenOfAnOrganizationNotServed_IsRefusedOnItsOwnOrganization(string method, string route)
+    {
+        using var response = await SendAsync(method, route, fixture.StrangerOrganization, bearer: fixture.AdminTokenOfStranger);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains($"Organization {fixture.StrangerOrganization} is not served", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AdminEndpoints))]
+    public async Task OperatorKey_OnAnOrganizationNotServed_AnswersNotFound(string method, string route)
+    {
+        using var response = await SendAsync(method, route, fixture.StrangerOrganization, adminKey: Graph.GraphIngestWorld.AdminKey);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("is not served by this PresenceHub", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryAdminEndpointOfAnOrganization_IsInTheList()
     {
@@ -92,7 +112,7 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task OperatorKey_AdministersEveryOrganization()
+    public async Task OperatorKey_AdministersEveryOrganizationServed()
     {
         foreach (var organization in new[] { fixture.OrganizationA, fixture.OrganizationB })
         {

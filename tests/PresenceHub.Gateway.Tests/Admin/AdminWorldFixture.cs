@@ -6,7 +6,8 @@ namespace PresenceHub.Gateway.Tests.Admin;
 
 /// <summary>
 /// A gateway serving two organizations: A (the world's tenant) and B (another tenant that installed the same app),
-/// each with an administrator assigned the app role <c>PresenceHub.Admin</c>, and in A a user without it.
+/// each with an administrator assigned the app role <c>PresenceHub.Admin</c>, and in A a user without it; and a
+/// stranger tenant the gateway does not serve, whose administrator holds the role too.
 /// </summary>
 public sealed class AdminWorldFixture : IAsyncLifetime
 {
@@ -23,6 +24,12 @@ public sealed class AdminWorldFixture : IAsyncLifetime
 
     internal string AdminTokenOfB { get; private set; } = "";
 
+    /// <summary>A tenant not in <c>Organizations:Allowed</c>.</summary>
+    internal OrganizationId StrangerOrganization { get; private set; }
+
+    /// <summary>A token of the stranger's administrator, carrying the app role.</summary>
+    internal string AdminTokenOfStranger { get; private set; } = "";
+
     /// <summary>A token of a user of A without the app role.</summary>
     internal string UserTokenOfA { get; private set; } = "";
 
@@ -30,7 +37,7 @@ public sealed class AdminWorldFixture : IAsyncLifetime
     {
         World = await GraphIngestWorld.StartAsync(users: 2, gatewaySettings: new Dictionary<string, string?> { ["AdminConsole:LocalSignIn"] = "true" });
         var control = World.Control;
-        var tenantB = control.AddTenant(new SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        var tenantB = World.AddPartnerTenant("fabrikam.onmicrosoft.com");
         control.AddApp(tenantB, new SimulatedApp { ClientId = World.ClientId, DisplayName = "PresenceHub" });
         OrganizationB = OrganizationId.Parse(tenantB);
         var adminOfB = control.CreateUsers(tenantB, 1, "fabrikamadmin")[0];
@@ -40,6 +47,14 @@ public sealed class AdminWorldFixture : IAsyncLifetime
         AdminTokenOfA = control.MintTeamsSsoToken(OrganizationA.ToString(), adminOfA, World.ClientId);
         AdminTokenOfB = control.MintTeamsSsoToken(tenantB, adminOfB, World.ClientId);
         UserTokenOfA = control.MintTeamsSsoToken(OrganizationA.ToString(), World.UserIds[1], World.ClientId);
+
+        // A stranger: a tenant the gateway does not serve, whose administrator granted itself the role.
+        var stranger = control.AddTenant(new SimulatedTenant { Domain = "stranger.onmicrosoft.com" });
+        control.AddApp(stranger, new SimulatedApp { ClientId = World.ClientId, DisplayName = "PresenceHub" });
+        StrangerOrganization = OrganizationId.Parse(stranger);
+        var adminOfStranger = control.CreateUsers(stranger, 1, "strangeradmin")[0];
+        control.AssignAppRole(stranger, adminOfStranger, World.ClientId, AdminRole);
+        AdminTokenOfStranger = control.MintTeamsSsoToken(stranger, adminOfStranger, World.ClientId);
     }
 
     public async Task DisposeAsync() => await World.DisposeAsync();

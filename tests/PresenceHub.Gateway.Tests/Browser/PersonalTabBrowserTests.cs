@@ -142,7 +142,7 @@ public sealed class PersonalTabBrowserTests(ChromiumFixture chromium, RedisServe
         Assert.Equal(PublicationOutcome.Accepted,
             (await xmpp.PublishPresenceAsync("dana@chat.example", new PresenceState(Availability.Busy, Activity.InACall))).Outcome);
         // Organization B installed the same app, and its user joined federation.
-        var tenantB = world.Control.AddTenant(new SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        var tenantB = world.AddPartnerTenant("fabrikam.onmicrosoft.com");
         world.Control.AddApp(tenantB, new SimulatedApp { ClientId = world.ClientId, ClientSecret = GraphIngestWorld.Secret });
         var userOfB = world.Control.CreateUsers(tenantB, 1, "fabrikam")[0];
         var tokenOfB = world.Control.MintTeamsSsoToken(tenantB, userOfB, world.ClientId);

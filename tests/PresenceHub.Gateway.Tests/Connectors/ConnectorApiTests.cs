@@ -68,7 +68,7 @@ public sealed class ConnectorApiTests
         await Eventually.UntilAsync(async () => await world.LastKnownAsync(users[0]) is not null, because: "organization B's presence never arrived");
 
         // Organization A: another tenant of the same gateway, with its own key and no users of B.
-        var otherTenant = world.Control.AddTenant(new GraphSimulator.SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        var otherTenant = world.AddPartnerTenant("fabrikam.onmicrosoft.com");
         var keyOfA = await world.IssueConnectorKeyAsync("fabrikam", organization: OrganizationId.Parse(otherTenant));
         var handler = new RecordingHandler();
         await using var connector = Connect(world, keyOfA, "fabrikam-1", "slack", handler);

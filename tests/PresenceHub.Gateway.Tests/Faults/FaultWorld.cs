@@ -242,6 +242,7 @@ internal sealed class FaultWorld : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["Graph:ClientId"] = clientId,
+            ["Organizations:Allowed:0"] = Organization.ToString(),
             ["Graph:ClientSecret"] = Secret,
             ["Graph:AuthorityHost"] = Simulator.AuthorityHost.ToString(),
             ["Graph:BaseUrl"] = Simulator.GraphBaseUrl,

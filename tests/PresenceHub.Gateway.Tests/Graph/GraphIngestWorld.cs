@@ -53,6 +53,19 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public OrganizationId Organization { get; private set; }
 
+    /// <summary>
+    /// Two more organizations the gateway serves (<c>Organizations:Allowed</c>), for tests of several tenants: create
+    /// them with <see cref="AddPartnerTenant"/>. Any other tenant the simulator holds is one the gateway does not serve.
+    /// </summary>
+    public IReadOnlyList<OrganizationId> PartnerOrganizations { get; } =
+        [new OrganizationId(Guid.NewGuid()), new OrganizationId(Guid.NewGuid())];
+
+    private int _partners;
+
+    /// <summary>Adds the next of <see cref="PartnerOrganizations"/> to the simulator as a tenant; returns its id.</summary>
+    public string AddPartnerTenant(string domain) =>
+        Control.AddTenant(new SimulatedTenant { Id = PartnerOrganizations[_partners++].ToString(), Domain = domain });
+
     public string ClientId { get; private set; } = "";
 
     /// <summary>PresenceHub's Teams app id, in the tenant's app catalog and in its manifest.</summary>
@@ -198,6 +211,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         Settings = new Dictionary<string, string?>
         {
             ["Graph:ClientId"] = ClientId,
+            ["Organizations:Allowed:0"] = Organization.ToString(),
+            ["Organizations:Allowed:1"] = PartnerOrganizations[0].ToString(),
+            ["Organizations:Allowed:2"] = PartnerOrganizations[1].ToString(),
             ["Graph:ClientSecret"] = Secret,
             ["Graph:AuthorityHost"] = Simulator.AuthorityHost.ToString(),
             ["Graph:BaseUrl"] = Simulator.GraphBaseUrl,
@@ -301,7 +317,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static X509Certificate2 CreateEncryptionCertificate()
+    internal static X509Certificate2 CreateEncryptionCertificate()
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=PresenceHub notifications", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

@@ -106,7 +106,7 @@ public sealed class DataSubjectExportTests(RedisServerFixture redis) : IClassFix
             ["Relay:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
         });
         var alice = world.UserIds[1];
-        var tenantB = world.Control.AddTenant(new SimulatedTenant { Domain = "fabrikam.onmicrosoft.com" });
+        var tenantB = world.AddPartnerTenant("fabrikam.onmicrosoft.com");
         var organizationB = OrganizationId.Parse(tenantB);
         // The same multi-tenant app registration, consented in B too.
         world.Control.AddApp(tenantB, new SimulatedApp { ClientId = world.ClientId, DisplayName = "PresenceHub", ClientSecret = GraphIngestWorld.Secret });

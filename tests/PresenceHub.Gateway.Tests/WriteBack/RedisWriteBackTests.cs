@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PresenceHub.Gateway.Access;
 using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.Relay;
 using PresenceHub.Gateway.Tests.Infrastructure;
@@ -77,6 +78,7 @@ public sealed class RedisWriteBackTests(RedisServerFixture redis) : IClassFixtur
         builder.Configuration.AddConfiguration(world.Gateway.Services.GetRequiredService<IConfiguration>());
         builder.Services.AddSingleton(world.Simulator.Clock);
         builder.AddPresenceRelay();
+        builder.AddAccess();
         builder.AddGraphIngest();
         builder.AddDataSubjectRights();
         builder.AddPresenceWriteBack();

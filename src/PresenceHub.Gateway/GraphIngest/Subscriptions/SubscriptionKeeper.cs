@@ -44,6 +44,8 @@ internal sealed class SubscriptionKeeper : BackgroundService
     private readonly SubscriptionActivity _activity;
     private readonly ReconcileRequests _reconcileRequests;
     private readonly SubscriptionVerifier _verifier;
+    private readonly IOrganizationAdmission _admission;
+    private readonly HashSet<OrganizationId> _notAdmittedLogged = [];
     private readonly SlidingWindowRateLimiter _calls;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly System.Threading.Channels.Channel<bool> _requests =
@@ -62,9 +64,9 @@ internal sealed class SubscriptionKeeper : BackgroundService
         PresenceReconciler reconciler, LifecycleEventQueue lifecycle, ProfileRefreshQueue profiles, IKeeperLease lease,
         EncryptionCertificateStore certificates, GraphIngestMetrics metrics, IOptions<GraphOptions> options, TimeProvider time,
         ILogger<SubscriptionKeeper> logger, InstallationChangeQueue installationChanges, AppInstallationSweeper installations, IUserRemoval purge,
-        SubscriptionActivity activity, ReconcileRequests reconcileRequests, SubscriptionVerifier verifier)
+        SubscriptionActivity activity, ReconcileRequests reconcileRequests, SubscriptionVerifier verifier, IOrganizationAdmission admission)
     {
-        _verifier = verifier;
+        (_verifier, _admission) = (verifier, admission);
         (_installationChanges, _installations, _purge, _activity, _reconcileRequests) = (installationChanges, installations, purge, activity, reconcileRequests);
         (_consents, _store, _owners, _appClients, _reconciler, _lifecycle, _profiles, _lease, _certificates, _metrics, _options, _time, _logger) =
             (consents, store, owners, appClients, reconciler, lifecycle, profiles, lease, certificates, metrics, options.Value, time, logger);
@@ -124,6 +126,17 @@ internal sealed class SubscriptionKeeper : BackgroundService
 
             foreach (var organization in await _consents.OrganizationsAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (!_admission.IsAdmitted(organization))
+                {
+                    // Consents kept from before the operator stopped serving it: nothing is subscribed for it.
+                    if (_notAdmittedLogged.Add(organization))
+                    {
+                        GraphIngestLog.OrganizationNotAdmitted(_logger, organization.ToString());
+                    }
+
+                    continue;
+                }
+
                 try
                 {
                     await VerifyAsync(organization, cancellationToken).ConfigureAwait(false);
@@ -478,6 +491,13 @@ internal sealed class SubscriptionKeeper : BackgroundService
         if (subscription is null || !ChangeNotificationProcessor.ClientStateMatches(notification.ClientState, subscription.ClientState))
         {
             _metrics.Rejected("lifecycle-forged", 1);
+            return;
+        }
+
+        if (!_admission.IsAdmitted(subscription.Organization)
+            || (notification.TenantId is { } tenant && !_admission.IsAdmitted(new OrganizationId(tenant))))
+        {
+            _metrics.Rejected("organization-not-admitted", 1);
             return;
         }
 
