@@ -37,10 +37,12 @@ internal static class KeyRingExtensions
         services.TryAddSingleton<KeyRingCertificates>();
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<StateOptions>, RedisConnection, KeyRingCertificates, ILoggerFactory>((keys, state, connection, certificates, loggers) =>
+            .Configure<IOptions<StateOptions>, IServiceProvider, KeyRingCertificates, ILoggerFactory>((keys, state, services, certificates, loggers) =>
             {
                 if (state.Value.IsShared)
                 {
+                    // Resolved here only: memory mode has no Redis connection to build.
+                    var connection = services.GetRequiredService<RedisConnection>();
                     keys.XmlRepository = new RedisXmlRepository(connection.Database, $"{state.Value.KeyPrefix}:dataprotection:keys");
                     keys.XmlEncryptor = new CertificateXmlEncryptor(
                         certificates.Current ?? throw new InvalidOperationException("DataProtection:Certificates:0:Path is required when State:Mode is Redis."),

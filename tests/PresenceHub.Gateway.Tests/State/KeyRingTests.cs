@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PresenceHub.Gateway.State;
 using PresenceHub.Gateway.Tests.Graph;
 using PresenceHub.Gateway.Tests.Infrastructure;
@@ -122,6 +124,24 @@ public sealed class KeyRingTests
         }
     }
 
+    [Fact]
+    public async Task MemoryMode_KeepsTheRingInTheProcess_AndSaysSoOnceAtStart()
+    {
+        var lines = new ConcurrentQueue<(LogLevel Level, string Message)>();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(new CapturingLoggerProvider(lines));
+        builder.Services.AddKeyRing();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var sealedText = Protector(host).Protect("the secret");
+
+        Assert.Equal("the secret", Protector(host).Unprotect(sealedText));
+        Assert.Single(lines, l => l.Level == LogLevel.Information && l.Message.Contains("Data Protection keys are kept in memory", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Warning);
+        await host.StopAsync();
+    }
+
     private static IDataProtector Protector(IHost host) =>
         ((IDataProtectionProvider)host.Services.GetService(typeof(IDataProtectionProvider))!).CreateProtector("test");
 
@@ -167,5 +187,25 @@ public sealed class KeyRingTests
         }
 
         return values;
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<(LogLevel Level, string Message)> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Capturing(lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Capturing(ConcurrentQueue<(LogLevel Level, string Message)> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue((logLevel, formatter(state, exception)));
+        }
     }
 }
