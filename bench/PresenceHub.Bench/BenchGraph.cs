@@ -69,6 +69,8 @@ internal static class BenchGraph
             ["Graph:NotificationUrl"] = new Uri(webhook, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(webhook, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
+            // The same RSA certificate protects the key ring in Redis mode; a deployment mounts a second one.
+            ["DataProtection:Certificates:0:Path"] = certificatePath,
         };
     }
 

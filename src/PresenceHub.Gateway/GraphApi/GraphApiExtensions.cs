@@ -26,6 +26,7 @@ internal static class GraphApiExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddState();
+        services.AddKeyRing();
         services.TryAddSingleton<GraphAppClients>();
         services.TryAddSingleton<SubscriptionOwnerTokens>();
 
@@ -38,6 +39,9 @@ internal static class GraphApiExtensions
         });
         // With replicas, a per-process L1 copy would outlive a refresh or sign-out made by the replica that keeps.
         services.ConfigureWhenShared<MsalDistributedTokenCacheAdapterOptions>(cache => cache.DisableL1Cache = true);
+        // Refresh, access and ID tokens (with their owners' UPNs and names) are sealed with the state's key ring
+        // before they reach the distributed cache, so Redis and its append-only file never hold them in clear.
+        services.Configure<MsalDistributedTokenCacheAdapterOptions>(cache => cache.Encrypt = true);
         services.AddStore<IDistributedCache>(
             inMemory: sp => new MemoryDistributedCache(sp.GetRequiredService<IOptions<MemoryDistributedCacheOptions>>()),
             redis: sp => new OwnerTokenRedisCache(new RedisCache(sp.GetRequiredService<IOptions<RedisCacheOptions>>())));

@@ -41,6 +41,8 @@ internal static class GraphIngestExtensions
         services.TryAddSingleton<ChangeNotificationIntake>();
         services.TryAddSingleton<GraphIngestMetrics>();
         services.TryAddSingleton<LifecycleEventQueue>();
+        // Subscriptions' clientState is sealed with the key ring in Redis.
+        services.AddKeyRing();
         services.AddStore<IGraphSubscriptionStore, InMemoryGraphSubscriptionStore, RedisGraphSubscriptionStore>();
         services.AddStore<IKeeperLease, SingleReplicaLease, RedisKeeperLease>();
         services.TryAddSingleton<PresenceReconciler>();

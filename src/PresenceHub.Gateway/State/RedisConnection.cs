@@ -21,6 +21,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask<IDatabase> DatabaseAsync() => (await _multiplexer.Value.ConfigureAwait(false)).GetDatabase();
 
+    /// <summary>For synchronous callers only (the Data Protection key ring's repository): waits for the first connection.</summary>
+    public IDatabase Database() => _multiplexer.Value.GetAwaiter().GetResult().GetDatabase();
+
     public async ValueTask<ISubscriber> SubscriberAsync() => (await _multiplexer.Value.ConfigureAwait(false)).GetSubscriber();
 
     /// <summary>The client configuration: the operator's string, with fail-fast defaults for what it leaves unset.</summary>

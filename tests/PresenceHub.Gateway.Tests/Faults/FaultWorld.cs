@@ -258,6 +258,7 @@ internal sealed class FaultWorld : IAsyncDisposable
             ["Admin:Key"] = AdminKey,
             ["Relay:Mode"] = "Redis",
             ["Relay:RedisConfiguration"] = Redis.Configuration,
+            ["DataProtection:Certificates:0:Path"] = State.KeyProtectionCertificate.Write(Path.Combine(_directory, "key-protection.pem")),
             // A stream's unacknowledged events are taken over by its next session after this idle time.
             ["Relay:ReclaimIdle"] = "00:00:01",
         };

@@ -191,6 +191,12 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         var certificatePath = Path.Combine(_directory, "encryption.pem");
         await File.WriteAllTextAsync(certificatePath,
             EncryptionCertificate.ExportCertificatePem() + "\n" + EncryptionCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        // The key ring's protection is kept across restarts, as a mounted secret would be.
+        var keyProtectionPath = Path.Combine(_directory, "key-protection.pem");
+        if (!File.Exists(keyProtectionPath))
+        {
+            State.KeyProtectionCertificate.Write(keyProtectionPath);
+        }
 
         (_redisConfiguration, _gatewaySettings, _configureServices) = (redisConfiguration, gatewaySettings, configureServices);
         // A restarted gateway keeps its addresses, as a restarted process behind the same endpoints would.
@@ -224,6 +230,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
+            ["DataProtection:Certificates:0:Path"] = keyProtectionPath,
         };
         builder.Configuration.AddInMemoryCollection(Settings);
         if (redisConfiguration is not null)

@@ -33,6 +33,7 @@ public sealed class StoreCompositionTests
         {
             [modeKey] = "Redis",
             [modeKey.Replace("Mode", modeKey.StartsWith("State", StringComparison.Ordinal) ? "Redis" : "RedisConfiguration", StringComparison.Ordinal)] = "127.0.0.1:1",
+            ["DataProtection:Certificates:0:Path"] = KeyProtectionCertificate.Shared,
         });
 
         var chosen = Stores.Select(t => app.Services.GetRequiredService(t).GetType().Name).ToList();

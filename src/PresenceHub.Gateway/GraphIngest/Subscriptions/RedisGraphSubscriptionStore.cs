@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using PresenceHub.Presence;
 using StackExchange.Redis;
@@ -14,6 +16,9 @@ namespace PresenceHub.Gateway.GraphIngest.Subscriptions;
 /// <item><c>{prefix}:subscription:{id}</c> string: the tenant of a subscription id, so a notification (which names only
 /// the subscription) finds its record on Redis Cluster, where a single key per id lives in its own slot.</item>
 /// </list>
+/// A record's <c>clientState</c>, the secret every notification must present, is sealed with the state's Data
+/// Protection key ring (<c>sealedClientState</c>); a record written before sealing (<c>clientState</c> in clear) is
+/// still read, and sealed when next saved.
 /// <see cref="FindAsync"/> runs on the webhook's path, so found records are kept in process for
 /// <see cref="CacheLifetime"/>: a deletion by another replica is seen within that time. Misses always go to Redis,
 /// so a subscription saved by the keeper on another replica is found at once.
@@ -36,13 +41,16 @@ internal sealed class RedisGraphSubscriptionStore : IGraphSubscriptionStore
     private readonly RedisConnection _connection;
     private readonly TimeProvider _time;
     private readonly string _prefix;
+    private readonly IDataProtector _clientStates;
     private readonly ConcurrentDictionary<string, CachedRecord> _cache = new(StringComparer.Ordinal);
 
-    public RedisGraphSubscriptionStore(RedisConnection connection, IOptions<StateOptions> options, TimeProvider time)
+    public RedisGraphSubscriptionStore(
+        RedisConnection connection, IOptions<StateOptions> options, TimeProvider time, IDataProtectionProvider protection)
     {
         _connection = connection;
         _time = time;
         _prefix = options.Value.KeyPrefix;
+        _clientStates = protection.CreateProtector("PresenceHub.GraphSubscriptions.ClientState");
     }
 
     public ValueTask<GraphSubscription?> FindAsync(string subscriptionId, CancellationToken cancellationToken)
@@ -166,19 +174,37 @@ internal sealed class RedisGraphSubscriptionStore : IGraphSubscriptionStore
 
     private RedisKey Index(string id) => $"{_prefix}:subscription:{id}";
 
-    private static string Encode(GraphSubscription subscription) => JsonSerializer.Serialize(
+    private string Encode(GraphSubscription subscription) => JsonSerializer.Serialize(
         new StoredSubscription(
-            subscription.Id, subscription.Organization.TenantId, subscription.Kind, subscription.Resource, subscription.ClientState,
-            subscription.OwnerUserId, [.. subscription.UserIds], subscription.ExpiresAt),
+            subscription.Id, subscription.Organization.TenantId, subscription.Kind, subscription.Resource, null,
+            _clientStates.Protect(subscription.ClientState), subscription.OwnerUserId, [.. subscription.UserIds], subscription.ExpiresAt),
         Json);
 
-    private static GraphSubscription Decode(string json)
+    private GraphSubscription Decode(string json)
     {
         var stored = JsonSerializer.Deserialize<StoredSubscription>(json, Json)
             ?? throw new FormatException("A stored subscription record is empty.");
         return new GraphSubscription(
-            stored.Id, new OrganizationId(stored.Organization), stored.Kind, stored.Resource, stored.ClientState,
+            stored.Id, new OrganizationId(stored.Organization), stored.Kind, stored.Resource, Unseal(stored),
             stored.OwnerUserId, stored.UserIds, stored.ExpiresAt);
+    }
+
+    private string Unseal(StoredSubscription stored)
+    {
+        if (stored.SealedClientState is null)
+        {
+            return stored.ClientState ?? throw new FormatException($"Stored subscription {stored.Id} has no clientState.");
+        }
+
+        try
+        {
+            return _clientStates.Unprotect(stored.SealedClientState);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new InvalidOperationException(
+                $"Stored subscription {stored.Id}'s clientState cannot be unsealed: no certificate of DataProtection:Certificates opens the key that sealed it.", ex);
+        }
     }
 
     private readonly record struct CachedRecord(GraphSubscription Subscription, DateTimeOffset ExpiresAt);
@@ -188,7 +214,8 @@ internal sealed class RedisGraphSubscriptionStore : IGraphSubscriptionStore
         Guid Organization,
         GraphSubscriptionKind Kind,
         string Resource,
-        string ClientState,
+        string? ClientState,
+        string? SealedClientState,
         string? OwnerUserId,
         string[] UserIds,
         DateTimeOffset ExpiresAt);

@@ -65,6 +65,7 @@ public sealed class GraphIngestStateCompositionTests(RedisServerFixture redis) :
         {
             settings["Relay:Mode"] = m.ToString();
             settings["Relay:RedisConfiguration"] = redis.Server.Configuration;
+            settings["DataProtection:Certificates:0:Path"] = Tests.State.KeyProtectionCertificate.Shared;
         }
 
         builder.Configuration.AddInMemoryCollection(settings);

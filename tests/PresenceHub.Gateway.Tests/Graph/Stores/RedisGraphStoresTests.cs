@@ -48,6 +48,31 @@ public sealed class RedisGraphStoresTests(RedisServerFixture redis) : GraphStore
     }
 
     [Fact]
+    public async Task ClientState_IsStoredSealed_AndARecordWrittenInClearIsStillReadThenSealedWhenSaved()
+    {
+        var organization = NewOrganization();
+        var subscription = Presence(organization, "u1");
+        await Replica().Subscriptions.SaveAsync(subscription, Timeout());
+        var records = $"{_prefix}:{{{organization}}}:graph:subscriptions";
+        var stored = await redis.Server.CliAsync("HGET", records, subscription.Id);
+        Assert.DoesNotContain(subscription.ClientState, stored, StringComparison.Ordinal);
+        Assert.Contains("sealedClientState", stored, StringComparison.Ordinal);
+
+        // A record as written before sealing: clientState in clear.
+        var legacy = System.Text.Json.Nodes.JsonNode.Parse(stored)!.AsObject();
+        legacy.Remove("sealedClientState");
+        legacy["clientState"] = "legacy-secret";
+        await redis.Server.CliAsync("HSET", records, subscription.Id, legacy.ToJsonString());
+        var replica = Replica();
+
+        var found = await replica.Subscriptions.FindAsync(subscription.Id, Timeout());
+        Assert.Equal("legacy-secret", found?.ClientState);
+        await replica.Subscriptions.SaveAsync(found!, Timeout());
+        Assert.DoesNotContain("legacy-secret", await redis.Server.CliAsync("HGET", records, subscription.Id), StringComparison.Ordinal);
+        Assert.Equal("legacy-secret", (await Replica().Subscriptions.FindAsync(subscription.Id, Timeout()))?.ClientState);
+    }
+
+    [Fact]
     public async Task Find_AfterAnotherReplicaDeleted_ServesTheCachedRecordOnlyUntilTheCacheExpires()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

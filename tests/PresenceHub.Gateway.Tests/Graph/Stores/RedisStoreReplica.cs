@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PresenceHub.Gateway.GraphIngest.Subscriptions;
@@ -9,6 +10,9 @@ namespace PresenceHub.Gateway.Tests.Graph.Stores;
 /// <summary>One gateway replica's view of Redis: its own relay connection, and the stores and lease built on it.</summary>
 internal sealed class RedisStoreReplica : IAsyncDisposable
 {
+    /// <summary>The key ring every replica of a test shares, as replicas share theirs through Redis.</summary>
+    private static readonly IDataProtectionProvider SharedKeyRing = new EphemeralDataProtectionProvider();
+
     public RedisStoreReplica(string redisConfiguration, string keyPrefix, TimeProvider? time = null, TimeSpan? operationTimeout = null)
     {
         var options = Options.Create(new StateOptions
@@ -19,7 +23,7 @@ internal sealed class RedisStoreReplica : IAsyncDisposable
             OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(5),
         });
         Connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
-        Subscriptions = new RedisGraphSubscriptionStore(Connection, options, time ?? TimeProvider.System);
+        Subscriptions = new RedisGraphSubscriptionStore(Connection, options, time ?? TimeProvider.System, SharedKeyRing);
         Consents = new RedisConsentStore(Connection, options);
         Lease = new RedisKeeperLease(Connection, options, NullLogger<RedisKeeperLease>.Instance);
     }
