@@ -76,6 +76,11 @@ public sealed class DataSubjectCliTests
         Assert.Equal(1, await UsersCommand.RunAsync(["export", organization, user, "--admin-key", GraphIngestWorld.AdminKey], noGateway));
         Assert.Contains("--gateway", noGateway.ToString(), StringComparison.Ordinal);
 
+        // Without --gateway, the admin listener the gateway is configured with, its wildcard host read as this machine.
+        var fromAdminEndpoint = new StringWriter();
+        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, $"--Kestrel:Endpoints:Admin:Url=http://+:{world.AdminAddress.Port}", "--admin-key", GraphIngestWorld.AdminKey], fromAdminEndpoint));
+        Assert.Contains("does not take part in federation", fromAdminEndpoint.ToString(), StringComparison.Ordinal);
+
         var badDirection = new StringWriter();
         Assert.Equal(2, await UsersCommand.RunAsync(["direction", organization, user, "--share-out", "maybe", "--gateway", world.AdminAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], badDirection));
         Assert.Contains("--share-out on|off", badDirection.ToString(), StringComparison.Ordinal);
