@@ -125,6 +125,14 @@ public sealed class AdminListenerTests
         Assert.Contains("pause", privacy, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void AdminConsent_ReturnsTheAdministratorToAPublicPage_NotToTheConsole()
+    {
+        var link = GraphApi.AdminConsentLink.Build(new GraphApi.GraphOptions { ClientId = Guid.NewGuid() }, "contoso.onmicrosoft.com", new Uri("https://presencehub.contoso.com/"));
+
+        Assert.Contains("&redirect_uri=https%3A%2F%2Fpresencehub.contoso.com%2Fabout", link, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true, true, true)]
     [InlineData(false, true, false)]
