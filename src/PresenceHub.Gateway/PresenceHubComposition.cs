@@ -38,6 +38,8 @@ public static class PresenceHubComposition
     public static WebApplication MapPresenceHub(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseHttpSecurityHeaders();
+        app.UseAdminListener();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOperations();

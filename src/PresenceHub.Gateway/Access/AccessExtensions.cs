@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PresenceHub.Gateway.GraphIngest;
 using PresenceHub.Gateway.State;
@@ -36,11 +37,49 @@ internal static class AccessExtensions
         services.TryAddSingleton<AdmittedOrganizations>();
         services.TryAddSingleton<IOrganizationAdmission>(sp => sp.GetRequiredService<AdmittedOrganizations>());
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, OrganizationRefusalResultHandler>();
+        services.TryAddSingleton<AdminListener>();
+        var kestrelSection = builder.Configuration.GetSection("Kestrel");
+        services.AddOptions<KestrelServerOptions>().Configure<AdminListener>((kestrel, listener) =>
+            (kestrel.ConfigurationLoader ?? kestrel.Configure(kestrelSection))
+                .Endpoint(AdminListener.EndpointName, endpoint => listener.Use(endpoint.ListenOptions)));
         services.AddStore<IConnectorKeyStore, InMemoryConnectorKeyStore, RedisConnectorKeyStore>();
         services.TryAddSingleton<ConnectorCredentials>();
         builder.AddAdminAuthentication();
         builder.AddTeamsSsoAuthentication();
         builder.AddConnectorEntraAuthentication();
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps every path under <c>/admin</c> to the admin listener (<see cref="AdminListener"/>): elsewhere it answers
+    /// 404, as a path that does not exist. Says at start where the admin surface answers.
+    /// </summary>
+    public static WebApplication UseAdminListener(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var listener = app.Services.GetRequiredService<AdminListener>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminListener));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (listener.ServedEverywhere)
+            {
+                AccessLog.AdminSurfaceEverywhere(logger);
+            }
+            else if (!listener.IsConfigured)
+            {
+                AccessLog.AdminSurfaceOff(logger);
+            }
+        });
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(AdminListener.PathPrefix, StringComparison.OrdinalIgnoreCase) && !listener.Admits(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        return app;
     }
 }

@@ -10,4 +10,12 @@ internal static partial class AccessLog
     [LoggerMessage(EventId = 8205, Level = LogLevel.Warning,
         Message = "Organization {Organization} is not admitted (Organizations:Allowed); a caller with a {Credential} was refused.")]
     public static partial void OrganizationNotAdmitted(ILogger logger, string organization, string credential);
+
+    [LoggerMessage(EventId = 8210, Level = LogLevel.Warning,
+        Message = "The admin API and console are off: no Kestrel endpoint named Admin is configured (Kestrel:Endpoints:Admin:Url, e.g. http://+:8082). Every path under /admin answers 404.")]
+    public static partial void AdminSurfaceOff(ILogger logger);
+
+    [LoggerMessage(EventId = 8211, Level = LogLevel.Information,
+        Message = "The admin API and console answer on every listener: no Kestrel endpoint named Admin is configured and AdminConsole:LocalSignIn is on (demo only).")]
+    public static partial void AdminSurfaceEverywhere(ILogger logger);
 }

@@ -67,7 +67,7 @@ internal static class GatewayCli
               users export|erase|pause|resume <organization> <user> [--out <file>]
               users direction <organization> <user> --share-out on|off --show-in on|off
                                              data-subject requests through a running gateway's admin API
-                                             (--gateway <url> or TeamsApp:PublicBaseUrl; --admin-key <key> or Admin:Key)
+                                             (--gateway <admin url> or Kestrel:Endpoints:Admin:Url; --admin-key <key> or Admin:Key)
             Settings come from appsettings.json, environment variables (Graph__ClientId) or --Graph:ClientId=<value>.
             """);
         return 0;

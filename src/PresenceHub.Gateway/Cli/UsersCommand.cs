@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using PresenceHub.Gateway.TeamsApp;
 using PresenceHub.Gateway.Access;
 
 namespace PresenceHub.Gateway.Cli;
@@ -8,7 +7,8 @@ namespace PresenceHub.Gateway.Cli;
 /// <summary>
 /// Data-subject requests from the command line, as a thin client of a running gateway's admin API:
 /// <c>users export|erase|pause|resume|direction &lt;organization&gt; &lt;user&gt;</c>. The gateway's address comes from
-/// <c>--gateway</c> or <c>TeamsApp:PublicBaseUrl</c>, the admin key from <c>--admin-key</c> or <c>Admin:Key</c>
+/// <c>--gateway</c> or the admin listener the gateway is configured with (<c>Kestrel:Endpoints:Admin:Url</c>, a wildcard
+/// host read as <c>localhost</c>, so the verb works beside the gateway, e.g. in its container), the admin key from <c>--admin-key</c> or <c>Admin:Key</c>
 /// (environment <c>Admin__Key</c>).
 /// </summary>
 internal static class UsersCommand
@@ -30,10 +30,10 @@ internal static class UsersCommand
 
         var (verb, organization, user) = (positional[0], positional[1], positional[2]);
         var configuration = CliConfiguration.Build(GatewayCli.ConfigurationArguments(args, OwnOptions).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
-        var gateway = GatewayCli.Option(args, "--gateway") ?? configuration[$"{TeamsAppOptions.SectionName}:{nameof(TeamsAppOptions.PublicBaseUrl)}"];
+        var gateway = GatewayCli.Option(args, "--gateway") ?? LocalAdminListener(configuration[$"Kestrel:Endpoints:{AdminListener.EndpointName}:Url"]);
         if (!Uri.TryCreate(gateway, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
-            output.WriteLine("The gateway's address is not set: pass --gateway https://presencehub.contoso.com/ (or set TeamsApp:PublicBaseUrl).");
+            output.WriteLine("The gateway's admin address is not set: pass --gateway http://127.0.0.1:8082/ (its admin listener, Kestrel:Endpoints:Admin:Url).");
             return 1;
         }
 
@@ -89,8 +89,12 @@ internal static class UsersCommand
                users erase <organization> <user>
                users pause|resume <organization> <user>
                users direction <organization> <user> [--share-out on|off] [--show-in on|off]
-        options: --gateway <url> (default TeamsApp:PublicBaseUrl), --admin-key <key> (default Admin:Key)
+        options: --gateway <url> (default Kestrel:Endpoints:Admin:Url), --admin-key <key> (default Admin:Key)
         """;
+
+    /// <summary>The admin endpoint's URL with a wildcard host (<c>http://+:8082</c>) read as this machine's loopback.</summary>
+    private static string? LocalAdminListener(string? url) =>
+        url is null ? null : System.Text.RegularExpressions.Regex.Replace(url, @"^(https?://)(\+|\*|0\.0\.0\.0|\[::\])(?=[:/]|$)", "${1}localhost");
 
     private static HttpRequestMessage? Direction(string[] args, string path, TextWriter output)
     {

@@ -29,6 +29,10 @@ internal static class PersonalTabEndpoints
     public static IEndpointRouteBuilder MapTeamsApp(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPage(TeamsAppPackage.TabPath, "Tab", TeamsFrameAncestors);
+        // The pages the Teams manifest links to (developer website, privacy statement, terms of use).
+        endpoints.MapPage(TeamsAppPackage.AboutPath, "About", "'none'");
+        endpoints.MapPage(TeamsAppPackage.PrivacyPath, "Privacy", "'none'");
+        endpoints.MapPage(TeamsAppPackage.TermsPath, "Terms", "'none'");
         endpoints.MapGet("/api/me/contacts", ContactsAsync).RequireAuthorization(TeamsSsoAuthentication.Policy);
         return endpoints;
     }

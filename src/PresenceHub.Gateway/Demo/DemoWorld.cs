@@ -267,7 +267,9 @@ internal sealed class DemoWorld : IAsyncDisposable
             ["Graph:NotificationUrl"] = new Uri(WebAddress, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(WebAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = _adminKey,
+            // The console answers on the web listener (loopback only) without an admin listener of its own.
             ["AdminConsole:LocalSignIn"] = "true",
+            ["HttpSecurity:Hsts"] = "false",
             ["Kestrel:Endpoints:Web:Url"] = WebAddress.ToString(),
             ["Kestrel:Endpoints:Connectors:Url"] = ConnectorAddress.ToString(),
             ["Kestrel:Endpoints:Connectors:Protocols"] = "Http2",

@@ -13,7 +13,8 @@ internal static class AdminConsentLink
         var query = $"client_id={graph.ClientId:D}&scope={Uri.EscapeDataString("https://graph.microsoft.com/.default")}";
         if (publicBaseUrl is not null)
         {
-            query += $"&redirect_uri={Uri.EscapeDataString(new Uri(publicBaseUrl, "/admin").ToString())}";
+            // Entra ID sends the administrator back to a public page: the console is not on the public listener.
+            query += $"&redirect_uri={Uri.EscapeDataString(new Uri(publicBaseUrl, TeamsApp.TeamsAppPackage.AboutPath).ToString())}";
         }
 
         return new Uri(authority, $"{Uri.EscapeDataString(tenant)}/v2.0/adminconsent?{query}").ToString();

@@ -48,6 +48,10 @@ internal static class OperationsExtensions
             .BindConfiguration(OperationsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<HttpSecurityOptions>()
+            .BindConfiguration(HttpSecurityOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         UseJsonConsoleLogsByDefault(services);
         AddOpenTelemetryWhenConfigured(builder);
 

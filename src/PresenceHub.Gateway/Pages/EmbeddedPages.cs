@@ -5,9 +5,9 @@ using Microsoft.Net.Http.Headers;
 namespace PresenceHub.Gateway.Pages;
 
 /// <summary>
-/// Serves the gateway's two pages (the admin console and the Teams personal tab) from resources embedded in the
-/// assembly, so the gateway needs no web root and no build step for them. Each file is served as is, with a strict
-/// content security policy: scripts and styles from the gateway only.
+/// Serves the gateway's pages (the admin console, the Teams personal tab, and the privacy, terms and about pages)
+/// from resources embedded in the assembly, so the gateway needs no web root and no build step for them. Each file is
+/// served as is, with a strict content security policy (scripts and styles from the gateway only) and no referrer.
 /// </summary>
 internal static class EmbeddedPages
 {
@@ -52,6 +52,7 @@ internal static class EmbeddedPages
         headers[HeaderNames.ContentSecurityPolicy] =
             $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors {frameAncestors}";
         headers[HeaderNames.XContentTypeOptions] = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
         headers[HeaderNames.CacheControl] = "no-cache";
         var type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
         return Results.Stream(assembly.GetManifestResourceStream(resource)!, type);

@@ -15,6 +15,9 @@ internal static class TeamsAppPackage
     public const string ManifestVersion = "1.29";
     public const string TabPath = "/tab";
 
+    /// <summary>The gateway's own pages the manifest links to unless other addresses are configured.</summary>
+    public const string AboutPath = "/about", PrivacyPath = "/privacy", TermsPath = "/terms";
+
     public static JsonObject Manifest(TeamsAppOptions app, Guid clientId)
     {
         var baseUrl = app.PublicBaseUrl ?? throw new InvalidOperationException("TeamsApp:PublicBaseUrl is required to build the Teams app package.");
@@ -28,9 +31,9 @@ internal static class TeamsAppPackage
             ["developer"] = new JsonObject
             {
                 ["name"] = app.DeveloperName,
-                ["websiteUrl"] = (app.WebsiteUrl ?? new Uri(baseUrl, "/about")).ToString(),
-                ["privacyUrl"] = (app.PrivacyUrl ?? new Uri(baseUrl, "/privacy")).ToString(),
-                ["termsOfUseUrl"] = (app.TermsOfUseUrl ?? new Uri(baseUrl, "/terms")).ToString(),
+                ["websiteUrl"] = (app.WebsiteUrl ?? new Uri(baseUrl, AboutPath)).ToString(),
+                ["privacyUrl"] = (app.PrivacyUrl ?? new Uri(baseUrl, PrivacyPath)).ToString(),
+                ["termsOfUseUrl"] = (app.TermsOfUseUrl ?? new Uri(baseUrl, TermsPath)).ToString(),
             },
             ["name"] = new JsonObject { ["short"] = app.ShortName, ["full"] = $"{app.ShortName}: presence across platforms" },
             ["description"] = new JsonObject

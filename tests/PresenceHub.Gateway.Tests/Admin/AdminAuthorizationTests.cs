@@ -138,7 +138,7 @@ public sealed class AdminAuthorizationTests(AdminWorldFixture fixture) : IClassF
     public async Task LocalSignIn_WithTheAdminKey_GivesACookieThatReadsButCannotWriteWithoutTheConsoleHeader()
     {
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true };
-        using var browser = new HttpClient(handler) { BaseAddress = fixture.World.GatewayAddress };
+        using var browser = new HttpClient(handler) { BaseAddress = fixture.World.AdminAddress };
         using var wrong = await SignInAsync(browser, new string('x', 40));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         using var refusedOverview = await browser.GetAsync($"admin/organizations/{fixture.OrganizationA}/overview");

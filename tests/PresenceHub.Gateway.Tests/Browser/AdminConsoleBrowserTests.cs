@@ -37,7 +37,7 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
         Assert.NotEmpty(subscriptions);
 
         var driver = chromium.Driver;
-        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "admin"));
+        driver.Navigate().GoToUrl(new Uri(world.AdminAddress, "admin"));
 
         // The demo's local sign-in happens by itself on the loopback address; then the overview arrives.
         chromium.Until(d => d.FindElement(By.Id("consent-count")).Text == "3", "the console did not show the 3 consented users");
@@ -94,7 +94,7 @@ public sealed class AdminConsoleBrowserTests(ChromiumFixture chromium, RedisServ
 
         chromium.Reset();
         var driver = chromium.Driver;
-        driver.Navigate().GoToUrl(new Uri(world.GatewayAddress, "admin"));
+        driver.Navigate().GoToUrl(new Uri(world.AdminAddress, "admin"));
         chromium.Until(d => Row(d, "connector-keys", "xmpp-bridge") is { } row && row.Text.Contains("xmpp", StringComparison.Ordinal),
             "the key issued through the API was not listed");
 

@@ -34,6 +34,8 @@ public sealed partial class DeployKitTests
     [InlineData("externalRedis.keyPrefix", "\"has spaces\"")]
     [InlineData("opentelemetry.protocol", "\"udp\"")]
     [InlineData("replicas", "2")]
+    [InlineData("admin.service.port", "0")]
+    [InlineData("admin.service.type", "\"Public\"")]
     // The scale-out path needs Redis: two replicas with in-memory relays would each see half the notifications.
     [InlineData("replicaCount", "2")]
     public async Task Schema_RefusesValuesThatCannotRun(string path, string json)
@@ -103,11 +105,52 @@ public sealed partial class DeployKitTests
         var deployment = File.ReadAllText(Path.Combine(Chart, "templates", "deployment.yaml"));
         var containerPorts = ContainerPort().Matches(deployment).Select(m => int.Parse(m.Groups[1].Value)).Order().ToList();
 
-        Assert.Equal([8080, 8081, 9464], exposed);
+        Assert.Equal([8080, 8081, 8082, 9464], exposed);
         Assert.Equal(exposed, kestrel);
         Assert.Equal(exposed, containerPorts);
         Assert.Contains("Kestrel__Endpoints__Grpc__Protocols=Http2", gateway, StringComparison.Ordinal);
         Assert.Contains("/healthz/live", gateway, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AdminListener_HasAServiceOfItsOwn_OutsideThePublicIngressUnlessOptedIn()
+    {
+        var templates = Path.Combine(Chart, "templates");
+        var gateway = StageBody(File.ReadAllText(Path.Combine(Deploy, "Dockerfile")), "gateway");
+        Assert.Contains("Kestrel__Endpoints__Admin__Url=http://+:8082", gateway, StringComparison.Ordinal);
+
+        // The container names the port; its own Service targets it, and the main Service does not carry it.
+        var deployment = File.ReadAllText(Path.Combine(templates, "deployment.yaml"));
+        Assert.Matches(@"- name: admin\s+containerPort: 8082", deployment);
+        var adminService = File.ReadAllText(Path.Combine(templates, "admin-service.yaml"));
+        Assert.Contains("name: {{ include \"presencehub.fullname\" . }}-admin", adminService, StringComparison.Ordinal);
+        Assert.Contains("targetPort: admin", adminService, StringComparison.Ordinal);
+        Assert.Contains("port: {{ .Values.admin.service.port }}", adminService, StringComparison.Ordinal);
+        var service = File.ReadAllText(Path.Combine(templates, "service.yaml"));
+        Assert.DoesNotContain("admin", service, StringComparison.OrdinalIgnoreCase);
+
+        // The public ingress routes to the http port only; the admin ingress exists only when opted in, for /admin.
+        var ingress = File.ReadAllText(Path.Combine(templates, "ingress.yaml"));
+        Assert.Equal(["http"], IngressBackendPort().Matches(ingress).Select(m => m.Groups[1].Value).Distinct());
+        Assert.DoesNotContain("admin", ingress, StringComparison.OrdinalIgnoreCase);
+        var adminIngress = File.ReadAllText(Path.Combine(templates, "admin-ingress.yaml"));
+        Assert.StartsWith("{{- if .Values.admin.ingress.enabled }}", adminIngress, StringComparison.Ordinal);
+        Assert.Equal(["admin"], IngressBackendPort().Matches(adminIngress).Select(m => m.Groups[1].Value).Distinct());
+        Assert.Contains("path: /admin\n", adminIngress, StringComparison.Ordinal);
+        var values = ChartValues.Load(Path.Combine(Chart, "values.yaml"))!.AsObject();
+        Assert.False(values["admin"]!["ingress"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("ClusterIP", values["admin"]!["service"]!["type"]!.GetValue<string>());
+        Assert.Equal(8082, values["admin"]!["service"]!["port"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Compose_PublishesTheAdminListenerOnLoopbackOnly()
+    {
+        var compose = File.ReadAllText(Path.Combine(Deploy, "compose.yaml"));
+        var published = ComposePort().Matches(compose).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Contains("127.0.0.1:8082:8082", published);
+        Assert.DoesNotContain(published, p => p.EndsWith(":8082", StringComparison.Ordinal) && !p.StartsWith("127.0.0.1:", StringComparison.Ordinal));
     }
 
     private static async Task<JsonSchema> Schema() =>
@@ -173,6 +216,12 @@ public sealed partial class DeployKitTests
 
     [GeneratedRegex(@"Kestrel__Endpoints__\w+__Url=http://\+:([0-9]+)")]
     private static partial Regex KestrelPort();
+
+    [GeneratedRegex(@"(?m)^\s+- ""([0-9.:]+)""")]
+    private static partial Regex ComposePort();
+
+    [GeneratedRegex(@"port:\s+name: (\S+)")]
+    private static partial Regex IngressBackendPort();
 
     [GeneratedRegex(@"containerPort: ([0-9]+)")]
     private static partial Regex ContainerPort();

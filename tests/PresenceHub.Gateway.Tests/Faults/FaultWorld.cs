@@ -39,9 +39,10 @@ internal sealed class FaultWorld : IAsyncDisposable
         Replicas = [new GatewayReplica("A"), new GatewayReplica("B")];
         Webhooks = LoopbackForwarder.Start(Replicas[0].WebPort, Replicas[1].WebPort);
         ConnectorHub = LoopbackForwarder.Start(Replicas[0].ConnectorPort, Replicas[1].ConnectorPort);
+        AdminApi = LoopbackForwarder.Start(Replicas[0].AdminPort, Replicas[1].AdminPort);
         // Generous: on a loaded 2-core machine a fresh replica's first sign-in (token validation, on-behalf-of
         // exchange, token cache in Redis) has taken over 40 s.
-        _admin = new HttpClient { BaseAddress = Webhooks.Address, Timeout = TimeSpan.FromSeconds(120) };
+        _admin = new HttpClient { BaseAddress = AdminApi.Address, Timeout = TimeSpan.FromSeconds(120) };
     }
 
     public GraphSimulator.GraphSimulator Simulator { get; }
@@ -52,8 +53,11 @@ internal sealed class FaultWorld : IAsyncDisposable
 
     public IReadOnlyList<GatewayReplica> Replicas { get; }
 
-    /// <summary>Graph's notification URL and the admin API go through this, to either replica.</summary>
+    /// <summary>Graph's notification URL goes through this, to either replica.</summary>
     public LoopbackForwarder Webhooks { get; }
+
+    /// <summary>The admin API, on the replicas' admin listeners, to either replica.</summary>
+    public LoopbackForwarder AdminApi { get; }
 
     /// <summary>The connectors' hub address, to either replica.</summary>
     public LoopbackForwarder ConnectorHub { get; }
@@ -194,6 +198,7 @@ internal sealed class FaultWorld : IAsyncDisposable
 
         await Webhooks.DisposeAsync();
         await ConnectorHub.DisposeAsync();
+        await AdminApi.DisposeAsync();
         _admin.Dispose();
         await Simulator.DisposeAsync();
         await Redis.DisposeAsync();

@@ -20,7 +20,7 @@ internal sealed class GatewayReplica : IAsyncDisposable
     public GatewayReplica(string name)
     {
         Name = name;
-        (WebPort, ConnectorPort, MetricsPort) = (FreePort(), FreePort(), FreePort());
+        (WebPort, ConnectorPort, MetricsPort, AdminPort) = (FreePort(), FreePort(), FreePort(), FreePort());
     }
 
     public string Name { get; }
@@ -30,6 +30,9 @@ internal sealed class GatewayReplica : IAsyncDisposable
     public int ConnectorPort { get; }
 
     public int MetricsPort { get; }
+
+    /// <summary>The admin API's own listener.</summary>
+    public int AdminPort { get; }
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -82,6 +85,7 @@ internal sealed class GatewayReplica : IAsyncDisposable
         environment["Kestrel__Endpoints__Connectors__Url"] = $"http://127.0.0.1:{ConnectorPort}";
         environment["Kestrel__Endpoints__Connectors__Protocols"] = "Http2";
         environment["Kestrel__Endpoints__Metrics__Url"] = $"http://127.0.0.1:{MetricsPort}";
+        environment["Kestrel__Endpoints__Admin__Url"] = $"http://127.0.0.1:{AdminPort}";
         environment["Operations__PrometheusPort"] = MetricsPort.ToString(CultureInfo.InvariantCulture);
         environment["Logging__Console__FormatterName"] = "simple";
         environment["Logging__Console__FormatterOptions__SingleLine"] = "true";

@@ -35,6 +35,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     {
         Simulator = simulator;
         _directory = directory;
+        GatewayHttp = new HttpClient(new AdminPathsToAdminListener(this));
     }
 
     public GraphSimulator.GraphSimulator Simulator { get; }
@@ -44,6 +45,9 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
     public WebApplication Gateway { get; private set; } = null!;
 
     public Uri GatewayAddress { get; private set; } = null!;
+
+    /// <summary>The admin listener (Kestrel endpoint <c>Admin</c>): the only one the admin API and console answer on.</summary>
+    public Uri AdminAddress { get; private set; } = null!;
 
     /// <summary>The gateway's Graph and admin settings, as configured (more settings come from the test).</summary>
     public Dictionary<string, string?> Settings { get; private set; } = [];
@@ -83,7 +87,11 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
     public SubscriptionKeeper Keeper => Gateway.Services.GetRequiredService<SubscriptionKeeper>();
 
-    public HttpClient GatewayHttp { get; } = new();
+    /// <summary>
+    /// The gateway as its users and administrators reach it: paths under <c>/admin</c> go to <see cref="AdminAddress"/>
+    /// (as an administrator's browser or script would), every other path to <see cref="GatewayAddress"/>.
+    /// </summary>
+    public HttpClient GatewayHttp { get; }
 
     /// <summary>Every notification POST the gateway answered (bodies and status codes), oldest first.</summary>
     public WebhookRecorder Webhook { get; } = new();
@@ -202,6 +210,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
         // A restarted gateway keeps its addresses, as a restarted process behind the same endpoints would.
         GatewayAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         ConnectorAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        AdminAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var (port, connectorPort) = (GatewayAddress.Port, ConnectorAddress.Port);
         var builder = WebApplication.CreateBuilder();
         // Webhooks and the admin API over HTTP/1.1; the connector API over HTTP/2 without TLS on its own port.
@@ -231,6 +240,7 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
             ["Graph:LifecycleNotificationUrl"] = new Uri(GatewayAddress, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
             ["DataProtection:Certificates:0:Path"] = keyProtectionPath,
+            ["Kestrel:Endpoints:Admin:Url"] = AdminAddress.ToString(),
         };
         builder.Configuration.AddInMemoryCollection(Settings);
         if (redisConfiguration is not null)
@@ -339,5 +349,20 @@ internal sealed class GraphIngestWorld : IAsyncDisposable
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    /// <summary>Sends paths under <c>/admin</c> to the admin listener's port.</summary>
+    private sealed class AdminPathsToAdminListener(GraphIngestWorld world) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { } uri && world.AdminAddress is { } admin && uri.Port == world.GatewayAddress.Port
+                && (uri.AbsolutePath == "/admin" || uri.AbsolutePath.StartsWith("/admin/", StringComparison.Ordinal)))
+            {
+                request.RequestUri = new UriBuilder(uri) { Port = admin.Port }.Uri;
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class DataSubjectCliTests
         var output = new StringWriter();
 
         var exit = await UsersCommand.RunAsync(
-            ["erase", world.Organization.ToString(), world.UserIds[0], "--gateway", world.GatewayAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], output, recorder);
+            ["erase", world.Organization.ToString(), world.UserIds[0], "--gateway", world.AdminAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], output, recorder);
 
         var request = Assert.Single(recorder.Requests);
         Assert.Equal((HttpMethod.Delete, $"/admin/organizations/{world.Organization}/users/{world.UserIds[0]}"), request);
@@ -64,11 +64,11 @@ public sealed class DataSubjectCliTests
         var user = world.UserIds[0];
 
         var wrongKey = new StringWriter();
-        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, "--gateway", world.GatewayAddress.ToString(), "--admin-key", new string('x', 40)], wrongKey));
+        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, "--gateway", world.AdminAddress.ToString(), "--admin-key", new string('x', 40)], wrongKey));
         Assert.Contains("refused the admin key", wrongKey.ToString(), StringComparison.Ordinal);
 
         var notFederated = new StringWriter();
-        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, "--gateway", world.GatewayAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], notFederated));
+        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, "--gateway", world.AdminAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], notFederated));
         Assert.Contains("404", notFederated.ToString(), StringComparison.Ordinal);
         Assert.Contains("does not take part in federation", notFederated.ToString(), StringComparison.Ordinal);
 
@@ -76,8 +76,13 @@ public sealed class DataSubjectCliTests
         Assert.Equal(1, await UsersCommand.RunAsync(["export", organization, user, "--admin-key", GraphIngestWorld.AdminKey], noGateway));
         Assert.Contains("--gateway", noGateway.ToString(), StringComparison.Ordinal);
 
+        // Without --gateway, the admin listener the gateway is configured with, its wildcard host read as this machine.
+        var fromAdminEndpoint = new StringWriter();
+        Assert.Equal(1, await UsersCommand.RunAsync(["pause", organization, user, $"--Kestrel:Endpoints:Admin:Url=http://+:{world.AdminAddress.Port}", "--admin-key", GraphIngestWorld.AdminKey], fromAdminEndpoint));
+        Assert.Contains("does not take part in federation", fromAdminEndpoint.ToString(), StringComparison.Ordinal);
+
         var badDirection = new StringWriter();
-        Assert.Equal(2, await UsersCommand.RunAsync(["direction", organization, user, "--share-out", "maybe", "--gateway", world.GatewayAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], badDirection));
+        Assert.Equal(2, await UsersCommand.RunAsync(["direction", organization, user, "--share-out", "maybe", "--gateway", world.AdminAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], badDirection));
         Assert.Contains("--share-out on|off", badDirection.ToString(), StringComparison.Ordinal);
 
         var usage = new StringWriter();
@@ -89,7 +94,7 @@ public sealed class DataSubjectCliTests
     {
         var output = new StringWriter();
         var exit = await UsersCommand.RunAsync(
-            [verb, world.Organization.ToString(), user, .. more, "--gateway", world.GatewayAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], output);
+            [verb, world.Organization.ToString(), user, .. more, "--gateway", world.AdminAddress.ToString(), "--admin-key", GraphIngestWorld.AdminKey], output);
         return (exit, output.ToString());
     }
 
