@@ -69,6 +69,9 @@ internal static class BenchGraph
             ["Graph:NotificationUrl"] = new Uri(webhook, GraphWebhookEndpoints.NotificationsPath).ToString(),
             ["Graph:LifecycleNotificationUrl"] = new Uri(webhook, GraphWebhookEndpoints.LifecyclePath).ToString(),
             ["Admin:Key"] = AdminKey,
+            // Set-up only: the benchmarks open no admin listener, so the admin API that enrols their users answers on
+            // their loopback listeners, as in the demo. What they measure never goes through it.
+            ["AdminConsole:LocalSignIn"] = "true",
             // The same RSA certificate protects the key ring in Redis mode; a deployment mounts a second one.
             ["DataProtection:Certificates:0:Path"] = certificatePath,
         };
